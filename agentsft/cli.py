@@ -1,0 +1,102 @@
+"""Command line: thin typer commands that parse flags, build the config and call the engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from agentsft.config import ConfigError, build_config
+from agentsft.io import InputError
+from agentsft.llm.embedded import ModelNotFound
+from agentsft.schema import REASON_DOCS
+from agentsft.store import StoreError
+
+app = typer.Typer(
+    name="agentsft",
+    help="Grow supervised fine-tuning (SFT) datasets from a few seed tasks (Chinese and English).\n\n"
+    "Start with:  agentsft grow --seeds seeds/zh.jsonl --target 50 --out runs/demo",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr, no traceback, a non-zero exit."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def grow(
+    seeds: list[Path] = typer.Option(None, "--seeds", "-s", help="Seed file (repeatable). Self-Instruct, Alpaca, ShareGPT or OpenAI-messages JSON/JSONL."),
+    target: Optional[int] = typer.Option(None, help="Stop when this many samples are accepted.  [default: 100]"),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Run directory; rerunning the same one resumes.  [default: runs/default]"),
+    lang: Optional[str] = typer.Option(None, help="zh or en.  [default: majority language of the seeds]"),
+    model: Optional[str] = typer.Option(None, help="Model name on the server, or 'embedded' / a .gguf path for the local model."),
+    base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (or set OPENAI_BASE_URL)."),
+    concurrency: Optional[int] = typer.Option(None, help="LLM calls in flight at once.  [default: 4]"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for demo sampling and generation.  [default: 0]"),
+    seed_format: Optional[str] = typer.Option(None, "--format", help="Force the seed format: self_instruct, alpaca, sharegpt, openai."),
+    recipe: Optional[Path] = typer.Option(None, help="Recipe YAML (e.g. graphs/grow.yaml); flags override it."),
+    max_candidates: Optional[int] = typer.Option(None, help="Give up after this many candidates.  [default: 40 x target, at least 200]"),
+    resume: bool = typer.Option(False, "--resume", help="Continue the run in --out (it must exist)."),
+    force: bool = typer.Option(False, "--force", help="Continue a run even though its config differs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Grow a dataset: propose instructions from seed demos, filter, dedup, write instances, commit."""
+    flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=model, base_url=base_url,
+                 concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
+                 resume=resume or None, force=force or None)
+    try:
+        cfg = build_config(recipe, flags)
+        if cfg.resume and not (cfg.out / "manifest.json").exists():
+            fail(f"{cfg.out}: nothing to resume (no manifest.json)")
+        summary = _run(cfg, quiet)
+    except (ConfigError, InputError, StoreError, ModelNotFound) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err.print("interrupted: rerun the same command (or add --resume) to continue")
+        raise typer.Exit(130)
+    if not summary.consistent:
+        fail(f"accounting mismatch: candidates {summary.candidates} != accepted + rejected", code=1)
+
+
+def _run(cfg, quiet: bool):
+    from agentsft.display import progress_bar, stats_line, summary_table
+    from agentsft.graph.launch import open_run
+
+    run = open_run(cfg)
+    err.print(f"model: {run.model_desc}", highlight=False)
+    err.print(f"seeds: {len(run.seeds)} ({run.lang}) · out: {cfg.out} · target {cfg.target}"
+              + (f" · resuming at {run.store.accepted}" if run.store.accepted else ""), highlight=False)
+    if quiet:
+        summary = run.run()
+    else:
+        with progress_bar(err) as bar:
+            task = bar.add_task("grow", total=cfg.target, completed=run.store.accepted, stats="starting")
+            summary = run.run(lambda node, st: bar.update(task, completed=min(run.store.accepted, cfg.target),
+                                                           stats=stats_line(run, st)))
+    out.print(summary_table(summary, cfg.out))
+    return summary
+
+
+@app.command()
+def reasons() -> None:
+    """List every reject reason code with its meaning."""
+    for reason, doc in REASON_DOCS.items():
+        out.print(f"[bold]{reason.value:<20}[/] {doc}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="agentsft")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

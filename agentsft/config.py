@@ -1,0 +1,120 @@
+"""One validated run configuration: a recipe file (``graphs/*.yaml``) merged with CLI flags (flags win)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(Exception):
+    """A recipe or flag value is invalid. ``str()`` is one line naming the file."""
+
+
+class LengthLimits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min: int = Field(ge=0)
+    max: int = Field(ge=1)
+
+
+class FilterConfig(BaseModel):
+    """Heuristic filter settings. Lengths count characters for zh and words for en."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zh: LengthLimits = LengthLimits(min=6, max=300)
+    en: LengthLimits = LengthLimits(min=3, max=150)
+    min_output_chars: int = 1
+
+
+class NoveltyConfig(BaseModel):
+    """Novelty gate settings (exact normalised-hash dedup always runs first)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    exact: bool = True
+
+
+class RunConfig(BaseModel):
+    """Everything a grow run depends on. Validated once, stored in the manifest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seeds: list[Path] = Field(default_factory=lambda: [Path("seeds/zh.jsonl")])
+    seed_format: str = "auto"
+    lang: Literal["zh", "en"] | None = None
+    target: int = Field(default=100, ge=1)
+    out: Path = Path("runs/default")
+    model: str | None = None
+    base_url: str | None = None
+    concurrency: int = Field(default=4, ge=1, le=256)
+    seed: int = 0
+    batch_size: int = Field(default=4, ge=1, description="proposal calls per round")
+    num_new: int = Field(default=8, ge=1, le=50, description="new instructions asked per call")
+    seed_demos: int = Field(default=6, ge=0)
+    machine_demos: int = Field(default=2, ge=0)
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=512, ge=16)
+    timeout: float = Field(default=120.0, gt=0)
+    max_candidates: int | None = Field(default=None, ge=1)
+    prompt_version: str = "v1"
+    filters: FilterConfig = FilterConfig()
+    novelty: NoveltyConfig = NoveltyConfig()
+    recipe: Path | None = None
+    resume: bool = False
+    force: bool = False
+
+    @model_validator(mode="after")
+    def _demos(self) -> "RunConfig":
+        if self.seed_demos + self.machine_demos < 1:
+            raise ValueError("seed_demos + machine_demos must be at least 1")
+        return self
+
+    @property
+    def candidate_budget(self) -> int:
+        """Upper bound on candidates so a run always ends, even with a weak model."""
+        return self.max_candidates or max(200, self.target * 40)
+
+    def fingerprint(self) -> str:
+        """Hash of the settings that shape the data; a resumed run must match it."""
+        return hashlib.sha256(json.dumps(self.shaping(), sort_keys=True).encode()).hexdigest()[:16]
+
+    def shaping(self) -> dict[str, Any]:
+        skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout"}
+        return {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
+
+
+def load_recipe(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: recipe file not found") from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f"{path}:{line + 1}" if line is not None else str(path)
+        raise ConfigError(f"{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: a recipe must be a mapping of settings")
+    return data.get("grow", data) if isinstance(data.get("grow"), dict) else data
+
+
+def build_config(recipe: Path | None, flags: dict[str, Any]) -> RunConfig:
+    """Merge recipe settings with the flags the user gave (``None`` means not given)."""
+    merged: dict[str, Any] = load_recipe(recipe) if recipe else {}
+    merged.update({k: v for k, v in flags.items() if v is not None and v != []})
+    if recipe:
+        merged["recipe"] = recipe
+    try:
+        return RunConfig.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "config"
+        src = str(recipe) if recipe else "flags"
+        raise ConfigError(f"{src}: setting '{field}': {err['msg']}") from None

@@ -1,0 +1,20 @@
+"""Build the LLM service for a config and open the run (the factory of services for the CLI)."""
+
+from __future__ import annotations
+
+from agentsft.config import RunConfig
+from agentsft.graph.run import GrowRun
+from agentsft.llm import LLMService, RequestCache, make_chat_model
+from agentsft.store import RunStore
+
+
+def make_llm(cfg: RunConfig, cache_path) -> tuple[LLMService, str]:
+    chat, desc = make_chat_model(model=cfg.model, base_url=cfg.base_url, temperature=cfg.temperature,
+                                 max_tokens=cfg.max_tokens, timeout=cfg.timeout, seed=cfg.seed)
+    model_id = desc.split(" (")[0]
+    return LLMService(chat, model_id, RequestCache(cache_path), concurrency=cfg.concurrency), desc
+
+
+def open_run(cfg: RunConfig) -> GrowRun:
+    llm, desc = make_llm(cfg, RunStore.cache_file(cfg.out))
+    return GrowRun(cfg, llm, desc)

@@ -1,0 +1,65 @@
+"""Graph nodes: short functions of (state, services) returning partial state."""
+
+from __future__ import annotations
+
+from agentsft.graph.services import Services
+from agentsft.graph.state import GrowState
+from agentsft.schema import Candidate, Reject
+from agentsft.steps.classify import classify
+from agentsft.steps.commit import commit_batch
+from agentsft.steps.instances import generate_instances
+from agentsft.steps.propose import propose
+from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
+
+
+def _load(state: GrowState) -> list[Candidate]:
+    return [Candidate.model_validate(c) for c in state.get("batch", [])]
+
+
+def _dump(cands: list[Candidate]) -> list[dict]:
+    return [c.model_dump(mode="json") for c in cands]
+
+
+def _record(svc: Services, rejects: list[Reject]) -> None:
+    for rej in rejects:
+        svc.store.reject(rej)
+
+
+def propose_node(state: GrowState, svc: Services) -> GrowState:
+    round_no = state.get("round", 0) + 1
+    cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm)
+    _record(svc, rejects)
+    return {"round": round_no, "candidates": state.get("candidates", 0) + len(cands) + len(rejects),
+            "batch": _dump(cands)}
+
+
+def screen_node(state: GrowState, svc: Services) -> GrowState:
+    kept, rejects = apply_filters(_load(state), svc.cfg.filters)
+    kept, more = apply_novelty(kept, svc.gate)
+    _record(svc, rejects + more)
+    return {"batch": _dump(kept)}
+
+
+def classify_node(state: GrowState, svc: Services) -> GrowState:
+    typed = [c.model_copy(update={"task_type": classify(c.instruction)}) for c in _load(state)]
+    return {"batch": _dump(typed)}
+
+
+def instances_node(state: GrowState, svc: Services) -> GrowState:
+    kept, rejects = generate_instances(_load(state), svc.cfg, svc.llm)
+    kept, more = check_outputs(kept, svc.cfg.filters.min_output_chars)
+    _record(svc, rejects + more)
+    return {"batch": _dump(kept)}
+
+
+def commit_node(state: GrowState, svc: Services) -> GrowState:
+    _record(svc, commit_batch(_load(state), svc.store, svc.gate, svc.cfg.target))
+    return {"batch": [], "stop": stop_reason(state, svc)}
+
+
+def stop_reason(state: GrowState, svc: Services) -> str:
+    if svc.store.accepted >= svc.cfg.target:
+        return "target reached"
+    if state.get("candidates", 0) >= svc.cfg.candidate_budget:
+        return f"candidate budget {svc.cfg.candidate_budget} spent (is the model too weak for this language?)"
+    return ""

@@ -1,0 +1,128 @@
+"""Prepare and drive one grow run: services, store, checkpointer, manifest. The CLI only displays."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections import Counter
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from agentsft import __version__
+from agentsft.config import RunConfig
+from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, run_config
+from agentsft.graph.services import Services
+from agentsft.io import read_seed_files
+from agentsft.novelty import ExactGate
+from agentsft.store import RunStore
+
+PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def versions() -> dict[str, str]:
+    out = {"agentsft": __version__, "python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def majority_lang(seeds) -> str:
+    counts = Counter(s.lang or "en" for s in seeds)
+    return counts.most_common(1)[0][0]
+
+
+@dataclass
+class Summary:
+    candidates: int
+    accepted: int
+    rejected: int
+    reasons: dict[str, int]
+    stop: str
+    usage: dict
+    seconds: float
+
+    @property
+    def consistent(self) -> bool:
+        return self.candidates == self.accepted + self.rejected
+
+
+class GrowRun:
+    """One run directory, ready to start or continue."""
+
+    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None):
+        self.cfg = cfg
+        self.seeds = read_seed_files(cfg.seeds, cfg.seed_format, None)
+        self.lang = cfg.lang or majority_lang(self.seeds)
+        self.store = RunStore(cfg.out)
+        self.store.check_fingerprint(cfg.fingerprint(), cfg.force)
+        self.llm = llm
+        self.model_desc = model_desc
+        self.gate = gate or ExactGate()
+        for s in self.seeds:
+            self.gate.add(s.id, s.instruction)
+        for s in self.store.samples:
+            self.gate.add(s.id, s.instruction)
+        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate)
+        self.checkpointer = open_checkpointer(self.store.checkpoint_path)
+        self.app = build_grow_graph(self.svc, self.checkpointer)
+        self.started = time.time()
+
+    def state(self) -> dict:
+        return dict(self.app.get_state(run_config(1)).values)
+
+    def run(self, on_step: Callable[[str, dict], None] | None = None) -> Summary:
+        self.write_manifest("running")
+        rounds = self.cfg.candidate_budget // max(1, self.cfg.batch_size) + 2
+        config = run_config(rounds)
+        inputs = None if pending(self.app) else {"batch": [], "stop": ""}
+        if inputs is not None and self.store.accepted >= self.cfg.target:
+            return self.finish()
+        for update in self.app.stream(inputs, config, stream_mode="updates"):
+            for node, _ in update.items():
+                if on_step:
+                    on_step(node, self.state())
+        return self.finish()
+
+    def summary(self) -> Summary:
+        st = self.state()
+        return Summary(
+            candidates=st.get("candidates", 0), accepted=self.store.accepted, rejected=self.store.rejected,
+            reasons=dict(self.store.reasons), stop=st.get("stop") or "target reached",
+            usage=self.llm.usage.model_dump(), seconds=round(time.time() - self.started, 2),
+        )
+
+    def finish(self) -> Summary:
+        summary = self.summary()
+        self.write_manifest("complete" if self.store.accepted >= self.cfg.target else "stopped", summary)
+        return summary
+
+    def write_manifest(self, status: str, summary: Summary | None = None) -> None:
+        old = self.store.read_manifest() or {}
+        data = {
+            "status": status,
+            "fingerprint": self.cfg.fingerprint(),
+            "config": self.cfg.model_dump(mode="json"),
+            "lang": self.lang,
+            "model": self.model_desc,
+            "model_id": self.llm.model_id,
+            "versions": versions(),
+            "seeds": {str(p): file_sha256(p) for p in self.cfg.seeds},
+            "seed_count": len(self.seeds),
+            "created": old.get("created", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
+            "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        if summary is not None:
+            data.update(counts={"candidates": summary.candidates, "accepted": summary.accepted,
+                                "rejected": summary.rejected, "consistent": summary.consistent},
+                        reasons=summary.reasons, stop=summary.stop, usage=summary.usage)
+        self.store.write_manifest(data)

@@ -1,0 +1,25 @@
+"""The services injected into graph nodes (built by the CLI, never by a node)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agentsft.config import RunConfig
+from agentsft.novelty import NoveltyGate
+from agentsft.schema import SeedTask
+from agentsft.store import RunStore
+
+
+@dataclass
+class Services:
+    cfg: RunConfig
+    lang: str
+    seeds: list[SeedTask]
+    store: RunStore
+    llm: object  # agentsft.llm.LLMService or anything with model_id and complete_many
+    gate: NoveltyGate
+    demo_seeds: list[SeedTask] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        same_lang = [s for s in self.seeds if (s.lang or self.lang) == self.lang]
+        self.demo_seeds = same_lang or list(self.seeds)

@@ -1,0 +1,228 @@
+"""Data models shared by every room of agentsft.
+
+This module imports nothing of ours. It holds the seed task, the sample, the
+reject record and the closed set of reject reason codes (``Reason``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Lang = Literal["zh", "en"]
+
+
+class TaskType(str, Enum):
+    """The task types we balance. Values are stable identifiers used in files."""
+
+    QA = "qa"  # 问答
+    SUMMARIZATION = "summarization"  # 总结
+    PARAPHRASE = "paraphrase"  # 改写
+    CLASSIFICATION = "classification"  # 分类
+    TRANSLATION = "translation"  # 翻译
+    REASONING = "reasoning"  # 推理
+    CODE = "code"  # 代码
+    ROLEPLAY = "roleplay"  # 角色扮演/对话
+    TOOL_USE = "tool_use"  # 工具调用 (calculator-worthy arithmetic)
+    MULTI_TURN = "multi_turn"  # 多轮对话
+
+
+TASK_TYPE_ZH = {
+    TaskType.QA: "问答",
+    TaskType.SUMMARIZATION: "总结",
+    TaskType.PARAPHRASE: "改写",
+    TaskType.CLASSIFICATION: "分类",
+    TaskType.TRANSLATION: "翻译",
+    TaskType.REASONING: "推理",
+    TaskType.CODE: "代码",
+    TaskType.ROLEPLAY: "角色扮演",
+    TaskType.TOOL_USE: "工具调用",
+    TaskType.MULTI_TURN: "多轮对话",
+}
+
+
+class Reason(str, Enum):
+    """Every reason a candidate can be rejected for. This is the closed set.
+
+    Each member's docstring-like comment is its documentation; ``REASON_DOCS``
+    repeats it in machine-readable form for ``agentsft reasons`` and the README.
+    """
+
+    LLM_ERROR = "llm_error"
+    PARSE_EMPTY = "parse_empty"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    BLACKLISTED = "blacklisted"
+    TRUNCATED = "truncated"
+    WRONG_LANGUAGE = "wrong_language"
+    NON_TEXT = "non_text"
+    BAD_START = "bad_start"
+    REPETITIVE = "repetitive"
+    DUPLICATE_EXACT = "duplicate_exact"
+    DUPLICATE_NEAR = "duplicate_near"
+    INSTANCE_UNPARSABLE = "instance_unparsable"
+    OUTPUT_EMPTY = "output_empty"
+    OUTPUT_ECHO = "output_echo"
+    TARGET_REACHED = "target_reached"
+
+
+REASON_DOCS: dict[Reason, str] = {
+    Reason.LLM_ERROR: "the LLM call failed after retries (network, server error, timeout)",
+    Reason.PARSE_EMPTY: "the model's answer held no instruction that could be parsed",
+    Reason.TOO_SHORT: "instruction shorter than the minimum (characters for zh, words for en)",
+    Reason.TOO_LONG: "instruction longer than the maximum (characters for zh, words for en)",
+    Reason.BLACKLISTED: "asks for something a text model cannot do (image, file, link, audio, video...)",
+    Reason.TRUNCATED: "text looks cut off (unfinished sentence or dangling list marker)",
+    Reason.WRONG_LANGUAGE: "not written in the run's language (e.g. too few CJK characters for zh)",
+    Reason.NON_TEXT: "starts with or consists mostly of punctuation, digits or symbols",
+    Reason.BAD_START: "starts like a continuation or a meta-comment instead of a task",
+    Reason.REPETITIVE: "the same phrase repeated over and over (a degenerate generation)",
+    Reason.DUPLICATE_EXACT: "same normalised text as a seed, a pool sample or another candidate",
+    Reason.DUPLICATE_NEAR: "too similar to an existing seed, sample or candidate (novelty gate)",
+    Reason.INSTANCE_UNPARSABLE: "the instance answer (input/output) could not be parsed",
+    Reason.OUTPUT_EMPTY: "the generated output is empty",
+    Reason.OUTPUT_ECHO: "the generated output merely repeats the instruction or the input",
+    Reason.TARGET_REACHED: "a valid candidate left over after the target count was reached",
+}
+
+
+class Stage(str, Enum):
+    """Where in the pipeline a reject happened."""
+
+    PROPOSE = "propose"
+    PARSE = "parse"
+    FILTER = "filter"
+    NOVELTY = "novelty"
+    INSTANCES = "instances"
+    COMMIT = "commit"
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Normalise text for hashing: NFKC, lower case, collapsed white space, no trailing punctuation."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _WS.sub(" ", text).strip()
+    return text.rstrip("。.!！?？;；:： ")
+
+
+def content_hash(*parts: str) -> str:
+    """Stable hex id of normalised content parts."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(normalise(part).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+class Instance(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    input: str = ""
+    output: str = ""
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str | None = ""
+
+
+class SeedTask(BaseModel):
+    """A hand-written (or imported) task used as a demonstration."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    name: str = ""
+    instruction: str
+    instances: list[Instance] = Field(default_factory=list)
+    is_classification: bool = False
+    task_type: TaskType | None = None
+    lang: Lang | None = None
+    messages: list[Message] | None = None
+    tools: list[dict[str, Any]] | None = None
+    source: str = ""  # file:line it came from
+
+    @field_validator("instruction")
+    @classmethod
+    def _non_empty(cls, v: str) -> str:
+        if not v or not v.strip():
+            raise ValueError("instruction is empty")
+        return v
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    cached_calls: int = 0
+
+    def add(self, other: "Usage") -> "Usage":
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            calls=self.calls + other.calls,
+            cached_calls=self.cached_calls + other.cached_calls,
+        )
+
+
+class Provenance(BaseModel):
+    seed_ids: list[str] = Field(default_factory=list)
+    demo_sample_ids: list[str] = Field(default_factory=list)
+    model: str = ""
+    prompt_template: str = ""
+    prompt_version: str = ""
+    round: int = 0
+    candidate_id: str = ""
+    timings: dict[str, float] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    novelty: dict[str, Any] = Field(default_factory=dict)
+
+
+class Candidate(BaseModel):
+    """A candidate in flight through one round of the grow graph (small; kept in graph state)."""
+
+    id: str
+    lang: Lang
+    instruction: str
+    input: str = ""
+    output: str = ""
+    task_type: TaskType | None = None
+    maybe_truncated: bool = False
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class Sample(BaseModel):
+    """One accepted SFT sample."""
+
+    id: str
+    lang: Lang
+    task_type: TaskType
+    instruction: str
+    input: str = ""
+    output: str = ""
+    messages: list[Message] | None = None
+    tools: list[dict[str, Any]] | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+
+    @staticmethod
+    def make_id(instruction: str, input: str = "", output: str = "") -> str:
+        return content_hash(instruction, input, output)
+
+
+class Reject(BaseModel):
+    """One dropped candidate with its stage and reason code."""
+
+    candidate_id: str
+    stage: Stage
+    reason: Reason
+    detail: str = ""
+    candidate: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,95 @@
+"""Self-Instruct proposal: mix seed and machine demos, ask for new instructions, parse them into candidates."""
+
+from __future__ import annotations
+
+import random
+from typing import Protocol, Sequence
+
+from agentsft.prompts import load_prompt
+from agentsft.schema import Candidate, Provenance, Reason, Reject, Sample, SeedTask, Stage, Usage
+from agentsft.steps.parse import parse_instructions
+
+
+class Completer(Protocol):
+    """What the steps need from the LLM service."""
+
+    model_id: str
+
+    def complete_many(self, requests: list[list[dict]], **params): ...
+
+
+def sample_demos(
+    seeds: Sequence[SeedTask], pool: Sequence[Sample], n_seed: int, n_machine: int, rng: random.Random
+) -> tuple[list[SeedTask], list[Sample]]:
+    """Self-Instruct mix: ``n_seed`` seeds plus up to ``n_machine`` pool samples (more seeds while the pool is small)."""
+    machine = rng.sample(list(pool), min(n_machine, len(pool)))
+    want = n_seed + n_machine - len(machine)
+    return rng.sample(list(seeds), min(want, len(seeds))), machine
+
+
+def proposal_messages(demos: list[str], lang: str, num_new: int, version: str) -> tuple[list[dict], str]:
+    prompt = load_prompt("propose", lang, version)
+    listing = "\n".join(f"{i}. {d}" for i, d in enumerate(demos, 1))
+    text = prompt.render(demos=listing, num_new=num_new, start=len(demos) + 1)
+    return [{"role": "user", "content": text}], prompt.id
+
+
+def _round_rng(run_seed: int, round_no: int, call: int) -> random.Random:
+    return random.Random(f"{run_seed}:{round_no}:{call}")
+
+
+def build_requests(seeds, pool, cfg, lang: str, round_no: int) -> list[tuple[list[dict], str, Provenance]]:
+    """One request per proposal call of this round, reproducible from (--seed, round, call)."""
+    out = []
+    for call in range(cfg.batch_size):
+        rng = _round_rng(cfg.seed, round_no, call)
+        seed_demos, machine_demos = sample_demos(seeds, pool, cfg.seed_demos, cfg.machine_demos, rng)
+        demos = [s.instruction for s in seed_demos] + [s.instruction for s in machine_demos]
+        rng.shuffle(demos)
+        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version)
+        prov = Provenance(
+            seed_ids=[s.id for s in seed_demos],
+            demo_sample_ids=[s.id for s in machine_demos],
+            prompt_template=prompt_id,
+            prompt_version=cfg.prompt_version,
+            round=round_no,
+        )
+        out.append((messages, prompt_id, prov))
+    return out
+
+
+def candidates_from_answer(result, prov: Provenance, lang: str, call_id: str, max_tokens: int, num_new: int):
+    """Turn one LLM result into candidates, or into one reject when it yields none."""
+    prov = prov.model_copy(update={"timings": {"propose_s": round(result.seconds, 3)}, "usage": result.usage})
+    if not result.ok:
+        return [], [Reject(candidate_id=call_id, stage=Stage.PROPOSE, reason=Reason.LLM_ERROR, detail=result.error[:500])]
+    items = parse_instructions(result.text)[:num_new]
+    if not items:
+        rej = Reject(candidate_id=call_id, stage=Stage.PARSE, reason=Reason.PARSE_EMPTY,
+                     detail="no instruction found", candidate={"answer": result.text[:2000]})
+        return [], [rej]
+    cut = result.usage.completion_tokens >= max_tokens - 2
+    cands = [
+        Candidate(id=f"{call_id}i{k:02d}", lang=lang, instruction=text,
+                  maybe_truncated=cut and k == len(items) - 1,
+                  provenance=prov.model_copy(update={"candidate_id": f"{call_id}i{k:02d}",
+                                                     "usage": result.usage if k == 0 else Usage()}))
+        for k, text in enumerate(items)
+    ]
+    return cands, []
+
+
+def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer) -> tuple[list[Candidate], list[Reject]]:
+    requests = build_requests(seeds, pool, cfg, lang, round_no)
+    results = llm.complete_many(
+        [r[0] for r in requests], temperature=cfg.temperature, max_tokens=cfg.max_tokens,
+        seed=cfg.seed + round_no, tag="propose",
+    )
+    cands: list[Candidate] = []
+    rejects: list[Reject] = []
+    for call, ((_, _, prov), result) in enumerate(zip(requests, results)):
+        prov.model = llm.model_id
+        c, r = candidates_from_answer(result, prov, lang, f"r{round_no:04d}c{call:02d}", cfg.max_tokens, cfg.num_new)
+        cands += c
+        rejects += r
+    return cands, rejects

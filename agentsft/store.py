@@ -1,0 +1,160 @@
+"""The run directory: append-only samples and rejects, the manifest, resume and torn-line repair.
+
+Layout of ``runs/NAME/``::
+
+    samples.jsonl     accepted samples, one JSON object a line, fsynced per commit
+    rejects.jsonl     every dropped candidate with stage and reason code
+    manifest.json     config, fingerprint, versions, seed hashes, model, counts
+    checkpoint.sqlite LangGraph checkpoints (where the loop stands)
+    cache.sqlite      LLM request cache (a resume never pays twice)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+from agentsft.schema import Reject, Sample, normalise
+
+
+class StoreError(Exception):
+    """The run directory cannot be used as asked (e.g. a different config without --force)."""
+
+
+def repair_torn_tail(path: Path) -> int:
+    """Cut a last line that a crash left unfinished. Returns the number of bytes removed."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    data = path.read_bytes()
+    keep = len(data)
+    if not data.endswith(b"\n"):
+        keep = data.rfind(b"\n") + 1
+    else:
+        last = data[: -1].rfind(b"\n") + 1
+        try:
+            json.loads(data[last:])
+        except ValueError:
+            keep = last
+    if keep < len(data):
+        with open(path, "r+b") as fh:
+            fh.truncate(keep)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return len(data) - keep
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class RunStore:
+    """Append-only, idempotent store of one run. Safe to call from several threads."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.samples_path = self.root / "samples.jsonl"
+        self.rejects_path = self.root / "rejects.jsonl"
+        self.manifest_path = self.root / "manifest.json"
+        self.checkpoint_path = self.root / "checkpoint.sqlite"
+        self.cache_path = self.cache_file(self.root)
+        self._lock = threading.Lock()
+        self.repaired = repair_torn_tail(self.samples_path) + repair_torn_tail(self.rejects_path)
+        self.samples: list[Sample] = [Sample.model_validate(d) for d in iter_jsonl(self.samples_path)]
+        self._sample_ids = {s.id for s in self.samples}
+        self._instr_keys = {normalise(s.instruction) for s in self.samples}
+        self._reject_ids: set[str] = set()
+        self.reasons: Counter[str] = Counter()
+        for rec in iter_jsonl(self.rejects_path):
+            self._reject_ids.add(rec["candidate_id"])
+            self.reasons[rec["reason"]] += 1
+        self._candidate_ids = {s.provenance.candidate_id for s in self.samples} | self._reject_ids
+
+    @staticmethod
+    def cache_file(root: Path) -> Path:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        return Path(root) / "cache.sqlite"
+
+    # -- counts ---------------------------------------------------------------
+    @property
+    def accepted(self) -> int:
+        return len(self.samples)
+
+    @property
+    def rejected(self) -> int:
+        return len(self._reject_ids)
+
+    def seen_candidate(self, candidate_id: str) -> bool:
+        return candidate_id in self._candidate_ids
+
+    def has_instruction(self, instruction: str) -> bool:
+        return normalise(instruction) in self._instr_keys
+
+    # -- writes ---------------------------------------------------------------
+    def commit(self, sample: Sample) -> bool:
+        """Append a sample unless its id or candidate is already stored. Returns True if written."""
+        with self._lock:
+            cid = sample.provenance.candidate_id
+            if sample.id in self._sample_ids or (cid and cid in self._candidate_ids):
+                return False
+            self._append(self.samples_path, sample.model_dump(mode="json", exclude_none=True))
+            self.samples.append(sample)
+            self._sample_ids.add(sample.id)
+            self._instr_keys.add(normalise(sample.instruction))
+            self._candidate_ids.add(cid)
+            return True
+
+    def reject(self, rej: Reject) -> bool:
+        """Append a reject unless that candidate is already stored. Returns True if written."""
+        with self._lock:
+            if rej.candidate_id in self._candidate_ids:
+                return False
+            self._append(self.rejects_path, rej.model_dump(mode="json"))
+            self._reject_ids.add(rej.candidate_id)
+            self._candidate_ids.add(rej.candidate_id)
+            self.reasons[rej.reason.value] += 1
+            return True
+
+    @staticmethod
+    def _append(path: Path, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    # -- manifest ---------------------------------------------------------------
+    def read_manifest(self) -> dict[str, Any] | None:
+        if not self.manifest_path.exists():
+            return None
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def write_manifest(self, data: dict[str, Any]) -> None:
+        write_json_atomic(self.manifest_path, data)
+
+    def check_fingerprint(self, fingerprint: str, force: bool) -> None:
+        """Refuse to continue a run made with different data-shaping settings unless forced."""
+        old = self.read_manifest()
+        if old and old.get("fingerprint") != fingerprint and not force:
+            raise StoreError(
+                f"{self.manifest_path}: this run was made with a different config "
+                f"(fingerprint {old.get('fingerprint')} != {fingerprint}); use another --out or pass --force"
+            )
