@@ -63,6 +63,7 @@ class Reason(str, Enum):
     NON_TEXT = "non_text"
     BAD_START = "bad_start"
     REPETITIVE = "repetitive"
+    PROMPT_ECHO = "prompt_echo"
     DUPLICATE_EXACT = "duplicate_exact"
     DUPLICATE_NEAR = "duplicate_near"
     INSTANCE_UNPARSABLE = "instance_unparsable"
@@ -82,6 +83,7 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.NON_TEXT: "starts with or consists mostly of punctuation, digits or symbols",
     Reason.BAD_START: "starts like a continuation or a meta-comment instead of a task",
     Reason.REPETITIVE: "the same phrase repeated over and over (a degenerate generation)",
+    Reason.PROMPT_ECHO: "repeats the generation prompt's own wording (a weak model echoing its instructions)",
     Reason.DUPLICATE_EXACT: "same normalised text as a seed, a pool sample or another candidate",
     Reason.DUPLICATE_NEAR: "too similar to an existing seed, sample or candidate (novelty gate)",
     Reason.INSTANCE_UNPARSABLE: "the instance answer (input/output) could not be parsed",

@@ -54,7 +54,12 @@ def blacklisted(text: str, lang: str) -> Reason | None:
         return Reason.BLACKLISTED
     words = set(latin_words(low))
     for term in BLACKLIST_EN:
-        hit = term in low if (" " in term or "." in term) else term in words
+        if "." in term:
+            hit = term in low
+        elif " " in term:  # a phrase: whole words only ("Chicago to" is not "go to")
+            hit = re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", low) is not None
+        else:
+            hit = term in words
         if hit:
             return Reason.BLACKLISTED
     return None
@@ -79,11 +84,23 @@ def repetitive(text: str, lang: str) -> Reason | None:
     return Reason.REPETITIVE if top >= 4 and top * n >= 0.4 * len(units) else None
 
 
+def _grams(text: str, lang: str) -> set[tuple[str, ...]]:
+    units = list(re.sub(r"\W+", "", text.lower())) if lang == "zh" else latin_words(text)
+    n = 3 if lang == "zh" else 2
+    return {tuple(units[i : i + n]) for i in range(len(units) - n + 1)}
+
+
+def echoes(text: str, source: str, lang: str, share: float = 0.6) -> bool:
+    """True when most of ``text``'s n-grams (char 3-grams for zh, word 2-grams for en) occur in ``source``."""
+    grams = _grams(text, lang)
+    return bool(grams) and len(grams & _grams(source, lang)) >= share * len(grams)
+
+
 INSTRUCTION_FILTERS: tuple[Filter, ...] = (non_text, wrong_language, bad_start, repetitive, blacklisted, truncated)
 
 
 def check_instruction(
-    text: str, lang: str, min_len: int, max_len: int, maybe_truncated: bool = False
+    text: str, lang: str, min_len: int, max_len: int, maybe_truncated: bool = False, prompt: str = ""
 ) -> tuple[Reason, str] | None:
     """First failing filter as (reason, detail), or ``None`` to keep."""
     size = length_units(text, lang)
@@ -98,6 +115,8 @@ def check_instruction(
         reason = flt(text, lang)
         if reason is not None:
             return reason, flt.__name__
+    if prompt and echoes(text, prompt, lang):
+        return Reason.PROMPT_ECHO, "most of it is the prompt's own wording"
     return None
 
 
@@ -106,8 +125,10 @@ def check_output(instruction: str, input: str, output: str, lang: str, min_chars
     out = output.strip()
     if len(out) < min_chars:
         return Reason.OUTPUT_EMPTY, f"{len(out)} characters"
-    if normalise(out) in {normalise(instruction), normalise(input)}:
-        return Reason.OUTPUT_ECHO, "output equals the instruction or the input"
+    if out.startswith("<") and out.endswith(">") and len(out) <= 40:
+        return Reason.PROMPT_ECHO, "output is the prompt's placeholder"
+    if normalise(out) in {normalise(instruction), normalise(input)} or echoes(out, instruction, lang, 0.8):
+        return Reason.OUTPUT_ECHO, "output repeats the instruction or the input"
     if repetitive(out, lang):
         return Reason.REPETITIVE, "output"
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agentsft.config import RunConfig
 from agentsft.graph.run import GrowRun
+from agentsft.io import read_seed_files
 from agentsft.llm import LLMService, RequestCache, make_chat_model
 from agentsft.store import RunStore
 
@@ -16,5 +17,6 @@ def make_llm(cfg: RunConfig, cache_path) -> tuple[LLMService, str]:
 
 
 def open_run(cfg: RunConfig) -> GrowRun:
+    seeds = read_seed_files(cfg.seeds, cfg.seed_format, None)  # bad input fails before anything is written
     llm, desc = make_llm(cfg, RunStore.cache_file(cfg.out))
-    return GrowRun(cfg, llm, desc)
+    return GrowRun(cfg, llm, desc, seeds=seeds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
+from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reject
 from agentsft.steps.classify import classify
 from agentsft.steps.commit import commit_batch
@@ -34,7 +35,8 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
 
 
 def screen_node(state: GrowState, svc: Services) -> GrowState:
-    kept, rejects = apply_filters(_load(state), svc.cfg.filters)
+    prompt = load_prompt("propose", svc.lang, svc.cfg.prompt_version).template.template
+    kept, rejects = apply_filters(_load(state), svc.cfg.filters, prompt)
     kept, more = apply_novelty(kept, svc.gate)
     _record(svc, rejects + more)
     return {"batch": _dump(kept)}

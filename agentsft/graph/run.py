@@ -59,9 +59,9 @@ class Summary:
 class GrowRun:
     """One run directory, ready to start or continue."""
 
-    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None):
+    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None):
         self.cfg = cfg
-        self.seeds = read_seed_files(cfg.seeds, cfg.seed_format, None)
+        self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.store = RunStore(cfg.out)
         self.store.check_fingerprint(cfg.fingerprint(), cfg.force)

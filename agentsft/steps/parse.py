@@ -13,7 +13,7 @@ from agentsft.text import strip_think
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*$")
 _ITEM = re.compile(
-    r"""^\s*(?:[-*•·]\s*)?(?:\*\*)?(?:
+    r"""^\s*(?:(?:[-•·]|\*(?!\*))\s*)?(?:\*\*)?(?:   # a lone "*" is a bullet, "**" opens bold
         (?:task|instruction|指令|任务)\s*\d+\s*[:：.、]      # Task 3: / 任务3：
       | 第\s*\d+\s*[条个项]\s*[:：.、]?                      # 第3条：
       | [(（]\s*\d+\s*[)）]                                 # (3)

@@ -7,11 +7,12 @@ from agentsft.novelty import NoveltyGate
 from agentsft.schema import Candidate, Reject, Stage
 
 
-def apply_filters(cands: list[Candidate], limits) -> tuple[list[Candidate], list[Reject]]:
+def apply_filters(cands: list[Candidate], limits, prompt: str = "") -> tuple[list[Candidate], list[Reject]]:
+    """Heuristic filters; ``prompt`` is the proposal template's fixed wording, to catch echoes of it."""
     kept, rejects = [], []
     for c in cands:
         lim = getattr(limits, c.lang)
-        verdict = check_instruction(c.instruction, c.lang, lim.min, lim.max, c.maybe_truncated)
+        verdict = check_instruction(c.instruction, c.lang, lim.min, lim.max, c.maybe_truncated, prompt)
         if verdict is None:
             kept.append(c)
         else:

@@ -1,0 +1,255 @@
+"""The novelty engine: exact hash → lexical → embedding, keep-first, against seeds + pool + the batch.
+
+For each candidate (in batch order):
+
+1. **exact**: same normalised text as an indexed text or an earlier item of the batch → ``duplicate_exact``.
+2. the candidate is embedded and its ``top_k`` nearest indexed texts (FAISS) plus the earlier *novel* items
+   of the same batch become its neighbours.
+3. **content check** (a veto): a neighbour whose content differs (``lexical.content_diff``: a substituted
+   topic, number or target language, or more than a small addition) is never its twin, whatever the scores.
+4. **lexical**: shingle Jaccard (character bigrams for CJK, words for the rest) ≥ ``lexical_threshold[lang]``
+   with a neighbour → ``duplicate_near`` by gate ``lexical``.
+5. **embedding**: cosine ≥ ``embedding_threshold[lang]`` with a neighbour → ``duplicate_near`` by gate
+   ``embedding``.
+
+Nothing is added by ``check_batch``; the caller adds what it accepts (``add``), which is what makes the
+gate keep-first. Adds are buffered and encoded in batches at the next check (or ``flush``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agentsft.novelty.base import Decision
+from agentsft.novelty.embedder import Embedder
+from agentsft.novelty.index import VectorIndex
+from agentsft.novelty.lexical import content_diff, content_units, jaccard, pair_lang, shingles
+from agentsft.schema import Reason, normalise
+
+DEFAULT_EMBEDDING_THRESHOLD = {"zh": 0.80, "en": 0.75}
+DEFAULT_LEXICAL_THRESHOLD = {"zh": 0.5, "en": 0.5}
+
+
+class NoveltyEngine:
+    """A ``NoveltyGate``. ``embedder=None`` gives a lexical-only gate (neighbours by brute force: small pools)."""
+
+    name = "novelty"
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        *,
+        exact: bool = True,
+        lexical: bool = True,
+        content_check: bool = True,
+        embedding_threshold: dict[str, float] | None = None,
+        lexical_threshold: dict[str, float] | None = None,
+        top_k: int = 20,
+        hnsw_threshold: int = 50_000,
+        hnsw_m: int = 32,
+        ef_search: int = 128,
+        run_dir: str | Path | None = None,
+        save_every: float = 30.0,
+    ) -> None:
+        self.embedder = embedder
+        self.use_exact = exact
+        self.use_lexical = lexical
+        self.content_check = content_check
+        self.embedding_threshold = {**DEFAULT_EMBEDDING_THRESHOLD, **(embedding_threshold or {})}
+        self.lexical_threshold = {**DEFAULT_LEXICAL_THRESHOLD, **(lexical_threshold or {})}
+        self.top_k = top_k
+        self.index_kw = dict(hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.save_every = save_every
+        self._lock = threading.RLock()
+        self._exact: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+        self._pending: list[tuple[str, str]] = []
+        self._index: VectorIndex | None = None
+        self._disk_ids: set[str] | None = None  # ids of a loaded index, until confirmed by add()
+        self._confirmed: set[str] = set()
+        self._dirty = False
+        self._last_save = 0.0
+        self.rounds: list[dict[str, Any]] = []
+        self.rebuilt: str = ""  # why the persisted index was not used ("", "missing", "stale")
+
+    # --- protocol ----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def add(self, id: str, text: str) -> None:
+        with self._lock:
+            if self.use_exact:
+                self._exact.setdefault(normalise(text), id)
+            if id in self._texts:
+                return
+            self._texts[id] = text
+            if self.embedder is None:
+                return
+            if self._disk_ids is None and self.run_dir is not None and self._index is None:
+                self._try_load()
+            if self._disk_ids is not None and id in self._disk_ids:
+                self._confirmed.add(id)
+            else:
+                self._pending.append((id, text))
+
+    def check_batch(self, items: list[tuple[str, str]]) -> list[Decision]:
+        started = time.perf_counter()
+        with self._lock:
+            self._sync()
+            decisions: list[Decision | None] = [None] * len(items)
+            batch_exact: dict[str, str] = {}
+            todo: list[int] = []
+            for i, (cid, text) in enumerate(items):
+                key = normalise(text)
+                twin = (self._exact.get(key) or batch_exact.get(key)) if self.use_exact else None
+                if twin is not None:
+                    decisions[i] = Decision(novel=False, reason=Reason.DUPLICATE_EXACT, twin_id=twin, score=1.0,
+                                            gate="exact")
+                else:
+                    batch_exact.setdefault(key, cid)
+                    todo.append(i)
+            neighbours = self._pool_neighbours([items[i][1] for i in todo])
+            vecs = neighbours.pop("vecs", None)
+            accepted: list[int] = []  # positions in todo of earlier novel items
+            for pos, i in enumerate(todo):
+                cid, text = items[i]
+                cands = list(neighbours["hits"][pos])
+                for prev in accepted:
+                    pid, ptext = items[todo[prev]]
+                    cos = float(vecs[pos] @ vecs[prev]) if vecs is not None else None
+                    cands.append((pid, ptext, cos))
+                d = self._judge(text, cands)
+                decisions[i] = d
+                if d.novel:
+                    accepted.append(pos)
+            stats = {"checked": len(items), "novel": sum(1 for d in decisions if d.novel)}
+            for g in ("exact", "lexical", "embedding"):
+                stats[g] = sum(1 for d in decisions if not d.novel and d.gate == g)
+            stats["seconds"] = round(time.perf_counter() - started, 4)
+            self.rounds.append(stats)
+            return decisions  # type: ignore[return-value]
+
+    # --- judging -----------------------------------------------------------------------------------
+    def _judge(self, text: str, cands: list[tuple[str, str, float | None]]) -> Decision:
+        """``cands``: (id, text, cosine or None). Lexical over all neighbours first, then embedding."""
+        best_cos = max((c for _, _, c in cands if c is not None), default=None)
+        if not cands:
+            return Decision(novel=True, gate=self.name, score=best_cos)
+        sh = shingles(text)
+        content = content_units(text) if self.content_check else None
+        allowed: list[tuple[str, float | None, float]] = []
+        for nid, ntext, cos in cands:
+            lang = pair_lang(text, ntext)
+            if content is not None and content_diff(content, content_units(ntext), lang).differs:
+                continue
+            allowed.append((nid, cos, jaccard(sh, shingles(ntext)), lang))
+        if self.use_lexical:
+            lex = [(j, nid) for nid, _, j, lang in allowed if j >= self.lexical_threshold[lang]]
+            if lex:
+                j, nid = max(lex)
+                return Decision(novel=False, reason=Reason.DUPLICATE_NEAR, twin_id=nid, score=round(j, 4),
+                                gate="lexical")
+        emb = [(cos, nid) for nid, cos, _, lang in allowed
+               if cos is not None and cos >= self.embedding_threshold[lang]]
+        if emb:
+            cos, nid = max(emb)
+            return Decision(novel=False, reason=Reason.DUPLICATE_NEAR, twin_id=nid, score=round(cos, 4),
+                            gate="embedding")
+        return Decision(novel=True, gate=self.name, score=None if best_cos is None else round(best_cos, 4))
+
+    def _pool_neighbours(self, texts: list[str]) -> dict[str, Any]:
+        if self.embedder is None:
+            pool = list(self._texts.items())
+            hits = []
+            for t in texts:
+                sh = shingles(t)
+                scored = sorted(((jaccard(sh, shingles(pt)), pid, pt) for pid, pt in pool), reverse=True)
+                hits.append([(pid, pt, None) for _, pid, pt in scored[: self.top_k]])
+            return {"hits": hits, "vecs": None}
+        vecs = self.embedder.encode(texts) if texts else None
+        hits: list[list[tuple[str, str, float]]] = [[] for _ in texts]
+        if vecs is not None and self._index is not None and len(self._index):
+            scores, pos = self._index.search(vecs, self.top_k)
+            for q in range(len(texts)):
+                for s, p in zip(scores[q], pos[q]):
+                    if p < 0:
+                        continue
+                    nid = self._index.ids[p]
+                    ntext = self._texts.get(nid)
+                    if ntext is not None:
+                        hits[q].append((nid, ntext, float(s)))
+        return {"hits": hits, "vecs": vecs}
+
+    # --- index upkeep ------------------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        e = self.embedder
+        return {"embedder": e.model_name if e else None, "max_seq_length": e.max_seq_length if e else None,
+                "prefix": e.prefix if e else None}
+
+    def _try_load(self) -> None:
+        index = VectorIndex.load(self.run_dir, self.meta, **self.index_kw)
+        if index is None:
+            self.rebuilt = "missing" if not (self.run_dir / "novelty.faiss").exists() else "stale"
+            self._disk_ids = set()
+            return
+        self._index = index
+        self._disk_ids = set(index.ids)
+
+    def _sync(self) -> None:
+        """Encode buffered adds; drop a loaded index that holds texts nobody re-added (stale)."""
+        if self.embedder is None:
+            return
+        if self._disk_ids and self._disk_ids - self._confirmed:
+            self.rebuilt = "stale"
+            self._index = None
+            self._pending = list(self._texts.items())
+        if self._disk_ids is not None:
+            self._dirty = self._dirty or bool(self._pending) or self.rebuilt != ""
+            self._disk_ids = set()
+        if self._pending:
+            if self._index is None:
+                self._index = VectorIndex(self.embedder.dim, **self.index_kw)
+            pending, self._pending = self._pending, []
+            step = 4096
+            for k in range(0, len(pending), step):
+                chunk = pending[k: k + step]
+                self._index.add([i for i, _ in chunk], self.embedder.encode([t for _, t in chunk]))
+            self._dirty = True
+        if self._dirty and self.run_dir is not None and time.time() - self._last_save >= self.save_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Encode buffered adds and write the index to the run directory (when persisting)."""
+        with self._lock:
+            if self._pending:
+                self._last_save = time.time()  # avoid recursion into a save inside _sync
+                self._sync()
+            if self.run_dir is not None and self._index is not None:
+                self._index.save(self.run_dir, self.meta)
+                self._dirty = False
+                self._last_save = time.time()
+
+    close = flush
+
+    # --- reporting ---------------------------------------------------------------------------------
+    @property
+    def index_kind(self) -> str:
+        return self._index.kind if self._index is not None else "none"
+
+    def stats(self) -> dict[str, Any]:
+        """Totals over every ``check_batch`` so far plus the last one (per-round acceptance)."""
+        total: dict[str, Any] = {"rounds": len(self.rounds)}
+        for key in ("checked", "novel", "exact", "lexical", "embedding"):
+            total[key] = sum(r[key] for r in self.rounds)
+        total["acceptance"] = round(total["novel"] / total["checked"], 4) if total["checked"] else None
+        total["last"] = self.rounds[-1] if self.rounds else None
+        total["indexed"] = len(self._texts)
+        total["index"] = self.index_kind
+        return total

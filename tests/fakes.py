@@ -1,0 +1,70 @@
+"""A scripted, deterministic fake chat model for unit tests (used behind the real LLMService)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+TOPICS_ZH = ["光合作用", "通货膨胀", "区块链", "量子纠缠", "唐诗格律", "免疫系统", "供需关系", "递归算法",
+             "碳中和", "黑洞", "复利", "板块运动", "蒸汽机", "抗生素", "大数据", "古希腊哲学"]
+ASPECTS_ZH = ["基本原理", "历史由来", "常见误解", "实际应用", "优缺点", "对日常生活的影响"]
+TOPICS_EN = ["photosynthesis", "inflation", "blockchains", "black holes", "vaccines", "recursion", "tides",
+             "compound interest", "plate tectonics", "the printing press", "antibiotics", "supply chains"]
+ASPECTS_EN = ["basic principle", "history", "common misconceptions", "practical uses", "pros and cons"]
+
+
+def _h(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest(), 16)
+
+
+def scripted_answer(prompt: str) -> str:
+    """Deterministic answer chosen by the prompt's kind and content."""
+    zh = "指令" in prompt or "任务" in prompt
+    if "新的任务指令" in prompt or "new task instructions" in prompt:
+        return _proposal(prompt, zh)
+    instruction = prompt.rsplit("：" if zh else "Instruction:", 1)[-1].strip()
+    if "类别" in prompt or "Class:" in prompt:
+        return "类别：正面\n输入：这家店的服务很周到。" if zh else "Class: positive\nInput: Great service."
+    return f"输入：无\n输出：关于“{instruction}”的回答：这是一个详细而准确的说明。" if zh else \
+        f"Input: None\nOutput: A clear and accurate answer about: {instruction}"
+
+
+def _proposal(prompt: str, zh: bool) -> str:
+    seed = _h(prompt)
+    topics, aspects = (TOPICS_ZH, ASPECTS_ZH) if zh else (TOPICS_EN, ASPECTS_EN)
+    lines = ["以下是新的任务：" if zh else "Here are the new tasks:"]
+    for i in range(6):
+        k = (seed >> (8 * i)) % (len(topics) * len(aspects))
+        t, a = topics[k % len(topics)], aspects[k // len(topics)]
+        text = f"请说明{t}的{a}，并举一个例子。" if zh else f"Explain the {a} of {t} with one example."
+        lines.append(f"{i + 9}. {text}")
+    lines.append("15. " + ("请根据这张图片写一段描述。" if zh else "Describe the image in the attachment."))
+    lines.append("16. " + ("好" if zh else "Hi"))
+    return "\n".join(lines)
+
+
+class ScriptedChat(BaseChatModel):
+    """A fake chat model that answers proposal and instance prompts deterministically."""
+
+    calls: int = 0
+    fail_every: int = 0  # every n-th call raises a non-retriable error (0: never)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        self.calls += 1
+        prompt = str(messages[-1].content)
+        if self.fail_every and _h(prompt) % self.fail_every == 0:
+            raise ValueError("scripted failure")
+        text = scripted_answer(prompt)
+        msg = AIMessage(content=text, usage_metadata={"input_tokens": len(prompt), "output_tokens": len(text),
+                                                      "total_tokens": len(prompt) + len(text)})
+        return ChatResult(generations=[ChatGeneration(message=msg)])
+
+

@@ -1,0 +1,97 @@
+"""The grow graph end to end with a scripted fake chat model behind the real LLM service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedChat
+
+from agentsft.config import RunConfig
+from agentsft.graph.run import GrowRun
+from agentsft.llm import LLMService, RequestCache
+from agentsft.schema import Reason
+from agentsft.store import RunStore, StoreError
+
+
+def make_run(seed_file: Path, out: Path, chat=None, **overrides) -> GrowRun:
+    cfg = RunConfig(seeds=[seed_file], out=out, **{"target": 12, "batch_size": 2, "concurrency": 2, **overrides})
+    llm = LLMService(chat or ScriptedChat(), "scripted", RequestCache(RunStore.cache_file(out)), cfg.concurrency)
+    return GrowRun(cfg, llm, "scripted fake")
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_grow_reaches_target_and_accounts_for_every_candidate(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run")
+    summary = run.run()
+    samples, rejects = lines(run.store.samples_path), lines(run.store.rejects_path)
+    assert summary.accepted == len(samples) == 12
+    assert summary.candidates == len(samples) + len(rejects)
+    assert summary.consistent
+    manifest = json.loads(run.store.manifest_path.read_text())
+    assert manifest["counts"] == {"candidates": summary.candidates, "accepted": 12,
+                                  "rejected": len(rejects), "consistent": True}
+    assert {r["reason"] for r in rejects} <= {r.value for r in Reason}
+    # the scripted model always adds a preamble-free blacklisted item and a too-short one
+    assert {"blacklisted", "too_short"} <= {r["reason"] for r in rejects}
+    assert len({s["id"] for s in samples}) == 12
+    assert len({s["instruction"] for s in samples}) == 12
+    assert all(s["lang"] == "zh" and s["output"] for s in samples)
+
+
+def test_samples_carry_provenance(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", target=3)
+    run.run()
+    prov = run.store.samples[0].provenance
+    assert prov.seed_ids and prov.model == "scripted"
+    assert prov.prompt_template.startswith("zh/propose.v1+zh/instances")
+    assert prov.candidate_id and prov.novelty["gate"]
+
+
+def test_same_seed_gives_same_samples(seed_file, tmp_path):
+    a = make_run(seed_file, tmp_path / "a", seed=7)
+    b = make_run(seed_file, tmp_path / "b", seed=7)
+    a.run(), b.run()
+    assert [s.id for s in a.store.samples] == [s.id for s in b.store.samples]
+
+
+def test_rerun_same_out_is_complete_and_larger_target_continues(seed_file, tmp_path):
+    out = tmp_path / "run"
+    make_run(seed_file, out, target=5).run()
+    again = make_run(seed_file, out, target=5)
+    summary = again.run()
+    assert summary.accepted == 5 and again.llm.calls == 0
+    more = make_run(seed_file, out, target=9)
+    summary = more.run()
+    samples = lines(out / "samples.jsonl")
+    assert summary.accepted == len(samples) == 9
+    assert len({s["id"] for s in samples}) == 9
+    assert summary.consistent
+
+
+def test_resume_refuses_a_different_config(seed_file, tmp_path):
+    out = tmp_path / "run"
+    make_run(seed_file, out, target=3).run()
+    with pytest.raises(StoreError, match="different config"):
+        make_run(seed_file, out, target=3, seed=99)
+    assert make_run(seed_file, out, target=3, seed=99, force=True).run().accepted == 3
+
+
+def test_failed_llm_calls_are_rejects_not_crashes(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", chat=ScriptedChat(fail_every=3), target=6)
+    summary = run.run()
+    rejects = lines(run.store.rejects_path)
+    assert "llm_error" in {r["reason"] for r in rejects}
+    assert summary.consistent and summary.accepted == 6
+
+
+def test_weak_model_stops_at_candidate_budget(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", lang="en", target=50, max_candidates=20)
+    summary = run.run()
+    assert summary.accepted < 50
+    assert "budget" in summary.stop
+    assert summary.consistent

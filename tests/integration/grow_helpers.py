@@ -1,0 +1,44 @@
+"""Helpers to run ``python -m agentsft grow`` as a real subprocess and read what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def grow_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "agentsft", "grow", "--quiet", *args]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+    return {**env, **extra}
+
+
+def run_grow(*args: str, timeout: float = 1200, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(grow_cmd(*args), cwd=ROOT, capture_output=True, text=True, env=clean_env(**env),
+                          timeout=timeout)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Every line must be valid JSON (json.loads raises otherwise)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def check_run(out: Path, target: int) -> dict:
+    samples, rejects = read_jsonl(out / "samples.jsonl"), read_jsonl(out / "rejects.jsonl")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    assert len(samples) == counts["accepted"] == target
+    assert len(rejects) == counts["rejected"]
+    assert counts["candidates"] == len(samples) + len(rejects)
+    assert len({s["id"] for s in samples}) == len(samples)
+    assert len({(s["instruction"], s["input"], s["output"]) for s in samples}) == len(samples)
+    return manifest
