@@ -38,6 +38,21 @@ class NoveltyConfig(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     exact: bool = True
+    lexical: bool = Field(default=True, description="shingle-Jaccard gate (char bigrams for zh, words for en)")
+    content_check: bool = Field(default=True, description="veto twins whose content differs (topic, number, language)")
+    embedder: str = Field(default="default", description="sentence-transformers name or path; 'default' = bundled "
+                          "all-MiniLM-L6-v2; 'none' = no embeddings (lexical only); 'off' = exact only")
+    max_seq_length: int = Field(default=128, ge=8, le=8192, description="tokens kept per text (longer is truncated)")
+    batch_size: int = Field(default=64, ge=1)
+    prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models)")
+    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.80, "en": 0.75})
+    lexical_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.5, "en": 0.5})
+    top_k: int = Field(default=20, ge=1, le=1000, description="nearest neighbours examined per candidate")
+    hnsw_threshold: int = Field(default=50_000, ge=0, description="index size past which HNSW replaces exact search")
+    hnsw_m: int = Field(default=32, ge=4)
+    ef_search: int = Field(default=128, ge=8)
+    persist: bool = Field(default=True, description="keep novelty.faiss + novelty.ids.json in the run directory")
+    save_every: float = Field(default=30.0, ge=0, description="seconds between index saves during a run")
 
 
 class RunConfig(BaseModel):

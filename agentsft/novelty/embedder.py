@@ -64,7 +64,8 @@ class Embedder:
 
                     model = SentenceTransformer(src, device=self.device)
                     model.max_seq_length = min(self.max_seq_length, model.max_seq_length or self.max_seq_length)
-                    self._dim = int(model.get_sentence_embedding_dimension())
+                    dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+                    self._dim = int(dim_of())
                     self._model = model
         return self._model
 

@@ -50,7 +50,7 @@ _ZH_FUNCTION = sorted(
 # rewordings swap freely fold to one representative.
 _ZH_VERB_CLASSES = {
     "@create": "写 写作 写出 写下 创作 撰写 编写 编 作 生成 产生 构思 拟 起草 描写 描绘 刻画 造句 编一个 写个",
-    "@explain": "解释 说明 阐述 阐释 介绍 讲解 讲述 讲讲 讲一讲 讲 说说 说一说 谈谈 聊聊 描述 解答 回答",
+    "@explain": "解释 说明 阐述 阐释 介绍 讲解 讲述 讲讲 讲一讲 讲 说说 说一说 谈谈 聊聊 描述 解答 回答 为什么 为何 原因",
     "@summary": "概括 概述 总结 归纳 简述 提炼 摘要",
     "@list": "列出 列举 罗列 举出 举例 给出 提供 推荐 提出 说出 找出 写出几",
     "@analyse": "分析 评价 评估 点评 剖析",
@@ -87,7 +87,7 @@ _EN_FUNCTION = set(
     i me my we us our you your yours he she his her one ones someone something anything
     please kindly could can would will shall should may might must do does did done doing be is are was
     were been being am have has had having get gets got let lets let's just only very really quite
-    what which who whom whose why how when where whether if
+    what which who whom whose how when where whether if look looks appear appears seem seems actually
     come make give giving provide providing offer tell telling share show put up out down
     state present help need want like some any few
     short brief briefly concise concisely quick quickly simple simply detailed detail little small
@@ -117,7 +117,7 @@ _EN_SYNONYMS |= {
     "program": "code", "function": "code", "script": "code", "snippet": "code", "code": "code",
     "calculate": "compute", "compute": "compute", "find": "compute", "work": "compute",
     "healthy": "health", "health": "health", "cause": "cause", "reason": "cause", "because": "cause",
-    "happen": "happen", "occur": "happen", "appear": "happen", "seem": "happen", "look": "happen",
+    "why": "@explain", "occur": "happen", "happen": "happen",
 }
 _EN_NUMBERS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",

@@ -111,7 +111,7 @@ def test_slack_rewrite_is_paraphrase_not_code(instruction):
 
 
 def test_ascii_keys_do_not_match_inside_words():
-    assert classify("Tell me about the Mysql... no, about hotels in Tasmania") is not TaskType.CODE
+    assert classify("What does the decoder ring in the story symbolize?") is TaskType.QA  # "code" in "decoder"
     assert classify("What is the treason law in England?") is TaskType.QA  # "reason" inside "treason"
 
 
