@@ -19,7 +19,9 @@ def stats_line(run, state: dict) -> str:
     rate = run.store.accepted / cands if cands else 0.0
     top = ", ".join(f"{k} {v}" for k, v in run.store.reasons.most_common(3))
     tokens = run.llm.usage.prompt_tokens + run.llm.usage.completion_tokens
-    return f"round {state.get('round', 0)} · accept {rate:.0%} · tokens {tokens:,} · rejects: {top or '-'}"
+    rounds = run.store.rounds()
+    last = f" (last round {rounds[-1]['accept_rate']:.0%})" if rounds else ""
+    return f"round {state.get('round', 0)} · accept {rate:.0%}{last} · tokens {tokens:,} · rejects: {top or '-'}"
 
 
 def summary_table(summary, out_dir) -> Table:

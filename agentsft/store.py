@@ -4,6 +4,7 @@ Layout of ``runs/NAME/``::
 
     samples.jsonl     accepted samples, one JSON object a line, fsynced per commit
     rejects.jsonl     every dropped candidate with stage and reason code
+    rounds.jsonl      per-round candidates, accepted, duplicates and accept rate (pool saturation)
     manifest.json     config, fingerprint, versions, seed hashes, model, counts
     checkpoint.sqlite LangGraph checkpoints (where the loop stands)
     cache.sqlite      LLM request cache (a resume never pays twice)
@@ -75,9 +76,10 @@ class RunStore:
         self.rejects_path = self.root / "rejects.jsonl"
         self.manifest_path = self.root / "manifest.json"
         self.checkpoint_path = self.root / "checkpoint.sqlite"
+        self.rounds_path = self.root / "rounds.jsonl"
         self.cache_path = self.cache_file(self.root)
         self._lock = threading.Lock()
-        self.repaired = repair_torn_tail(self.samples_path) + repair_torn_tail(self.rejects_path)
+        self.repaired = sum(repair_torn_tail(p) for p in (self.samples_path, self.rejects_path, self.rounds_path))
         self.samples: list[Sample] = [Sample.model_validate(d) for d in iter_jsonl(self.samples_path)]
         self._sample_ids = {s.id for s in self.samples}
         self._instr_keys = {normalise(s.instruction) for s in self.samples}
@@ -101,6 +103,21 @@ class RunStore:
     @property
     def rejected(self) -> int:
         return len(self._reject_ids)
+
+    def duplicates(self) -> int:
+        return self.reasons["duplicate_exact"] + self.reasons["duplicate_near"]
+
+    def rounds(self) -> list[dict[str, Any]]:
+        return list(iter_jsonl(self.rounds_path))
+
+    def log_round(self, stats: dict[str, Any]) -> None:
+        """Per-round acceptance (one line a round; a re-run of the same round after a crash is skipped)."""
+        with self._lock:
+            if any(r.get("round") == stats["round"] for r in self.rounds()):
+                return
+            made = stats.get("candidates", 0)
+            stats = {**stats, "accept_rate": round(stats.get("accepted", 0) / made, 4) if made else 0.0}
+            self._append(self.rounds_path, stats)
 
     def seen_candidate(self, candidate_id: str) -> bool:
         return candidate_id in self._candidate_ids

@@ -28,10 +28,12 @@ def _record(svc: Services, rejects: list[Reject]) -> None:
 
 def propose_node(state: GrowState, svc: Services) -> GrowState:
     round_no = state.get("round", 0) + 1
+    base = {"accepted": svc.store.accepted, "candidates": state.get("candidates", 0),
+            "duplicates": svc.store.duplicates()}
     cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm)
     _record(svc, rejects)
     return {"round": round_no, "candidates": state.get("candidates", 0) + len(cands) + len(rejects),
-            "batch": _dump(cands)}
+            "batch": _dump(cands), "round_base": base}
 
 
 def screen_node(state: GrowState, svc: Services) -> GrowState:
@@ -56,6 +58,13 @@ def instances_node(state: GrowState, svc: Services) -> GrowState:
 
 def commit_node(state: GrowState, svc: Services) -> GrowState:
     _record(svc, commit_batch(_load(state), svc.store, svc.gate, svc.cfg.target))
+    base = state.get("round_base", {})
+    made = state.get("candidates", 0) - base.get("candidates", 0)
+    svc.store.log_round({
+        "round": state.get("round", 0), "candidates": made,
+        "accepted": svc.store.accepted - base.get("accepted", 0),
+        "duplicates": svc.store.duplicates() - base.get("duplicates", 0),
+    })
     return {"batch": [], "stop": stop_reason(state, svc)}
 
 

@@ -17,6 +17,7 @@ from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, r
 from agentsft.graph.services import Services
 from agentsft.io import read_seed_files
 from agentsft.novelty import ExactGate
+from agentsft.schema import Usage
 from agentsft.store import RunStore
 
 PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
@@ -76,6 +77,7 @@ class GrowRun:
         self.checkpointer = open_checkpointer(self.store.checkpoint_path)
         self.app = build_grow_graph(self.svc, self.checkpointer)
         self.started = time.time()
+        self.prior_usage = Usage.model_validate((self.store.read_manifest() or {}).get("usage_total", {}))
 
     def state(self) -> dict:
         return dict(self.app.get_state(run_config(1)).values)
@@ -98,7 +100,7 @@ class GrowRun:
         return Summary(
             candidates=st.get("candidates", 0), accepted=self.store.accepted, rejected=self.store.rejected,
             reasons=dict(self.store.reasons), stop=st.get("stop") or "target reached",
-            usage=self.llm.usage.model_dump(), seconds=round(time.time() - self.started, 2),
+            usage=self.prior_usage.add(self.llm.usage).model_dump(), seconds=round(time.time() - self.started, 2),
         )
 
     def finish(self) -> Summary:
@@ -124,5 +126,5 @@ class GrowRun:
         if summary is not None:
             data.update(counts={"candidates": summary.candidates, "accepted": summary.accepted,
                                 "rejected": summary.rejected, "consistent": summary.consistent},
-                        reasons=summary.reasons, stop=summary.stop, usage=summary.usage)
+                        reasons=summary.reasons, stop=summary.stop, usage_total=summary.usage)
         self.store.write_manifest(data)

@@ -61,10 +61,11 @@ def test_same_seed_gives_same_samples(seed_file, tmp_path):
 
 def test_rerun_same_out_is_complete_and_larger_target_continues(seed_file, tmp_path):
     out = tmp_path / "run"
-    make_run(seed_file, out, target=5).run()
+    first = make_run(seed_file, out, target=5).run()
     again = make_run(seed_file, out, target=5)
     summary = again.run()
     assert summary.accepted == 5 and again.llm.calls == 0
+    assert summary.usage == first.usage and first.usage["calls"] > 0  # token accounting spans sessions
     more = make_run(seed_file, out, target=9)
     summary = more.run()
     samples = lines(out / "samples.jsonl")
@@ -95,3 +96,13 @@ def test_weak_model_stops_at_candidate_budget(seed_file, tmp_path):
     assert summary.accepted < 50
     assert "budget" in summary.stop
     assert summary.consistent
+
+
+def test_rounds_log_acceptance_per_round(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", target=12)
+    summary = run.run()
+    rounds = lines(run.store.rounds_path)
+    assert [r["round"] for r in rounds] == list(range(1, len(rounds) + 1))
+    assert sum(r["accepted"] for r in rounds) == summary.accepted
+    assert sum(r["candidates"] for r in rounds) == summary.candidates
+    assert all(0 <= r["accept_rate"] <= 1 for r in rounds)

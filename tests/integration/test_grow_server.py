@@ -13,4 +13,4 @@ def test_grow_through_base_url(tmp_path, llama_server):
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest = check_run(out, 3)
     assert manifest["model"].startswith("OpenAI-compatible: local at http://127.0.0.1")
-    assert manifest["usage"]["calls"] > 0
+    assert manifest["usage_total"]["calls"] > 0
