@@ -50,7 +50,11 @@ def grow(
     force: bool = typer.Option(False, "--force", help="Continue a run even though its config differs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Grow a dataset: propose instructions from seed demos, filter, dedup, write instances, commit."""
+    """Grow a dataset: propose instructions from seed demos, filter, dedup, write instances, commit.
+
+    Exit codes: 0 target reached; 2 bad input or config; 3 stopped short of the target (LLM failing, or the
+    candidate budget spent); 130 interrupted (rerun to resume).
+    """
     flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=model, base_url=base_url,
                  concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
                  resume=resume or None, force=force or None)
@@ -66,6 +70,8 @@ def grow(
         raise typer.Exit(130)
     if not summary.consistent:
         fail(f"accounting mismatch: candidates {summary.candidates} != accepted + rejected", code=1)
+    if summary.accepted < cfg.target:
+        fail(f"stopped at {summary.accepted}/{cfg.target} samples: {summary.stop}", code=3)
 
 
 def _run(cfg, quiet: bool):

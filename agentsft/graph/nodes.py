@@ -13,6 +13,9 @@ from agentsft.steps.propose import propose
 from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
 
 
+FAILING_ROUNDS = 3  # stop when every call of this many rounds in a row failed (endpoint down, bad key)
+
+
 def _load(state: GrowState) -> list[Candidate]:
     return [Candidate.model_validate(c) for c in state.get("batch", [])]
 
@@ -29,7 +32,7 @@ def _record(svc: Services, rejects: list[Reject]) -> None:
 def propose_node(state: GrowState, svc: Services) -> GrowState:
     round_no = state.get("round", 0) + 1
     base = {"accepted": svc.store.accepted, "candidates": state.get("candidates", 0),
-            "duplicates": svc.store.duplicates()}
+            "duplicates": svc.store.duplicates(), "llm_errors": svc.store.reasons["llm_error"]}
     cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm)
     _record(svc, rejects)
     return {"round": round_no, "candidates": state.get("candidates", 0) + len(cands) + len(rejects),
@@ -64,6 +67,7 @@ def commit_node(state: GrowState, svc: Services) -> GrowState:
         "round": state.get("round", 0), "candidates": made,
         "accepted": svc.store.accepted - base.get("accepted", 0),
         "duplicates": svc.store.duplicates() - base.get("duplicates", 0),
+        "llm_errors": svc.store.reasons["llm_error"] - base.get("llm_errors", 0),
     })
     return {"batch": [], "stop": stop_reason(state, svc)}
 
@@ -71,6 +75,9 @@ def commit_node(state: GrowState, svc: Services) -> GrowState:
 def stop_reason(state: GrowState, svc: Services) -> str:
     if svc.store.accepted >= svc.cfg.target:
         return "target reached"
+    recent = svc.store.rounds()[-FAILING_ROUNDS:]
+    if len(recent) == FAILING_ROUNDS and all(r["candidates"] and r["llm_errors"] == r["candidates"] for r in recent):
+        return f"the LLM failed on every call for {FAILING_ROUNDS} rounds (see llm_error rejects); rerun to resume"
     if state.get("candidates", 0) >= svc.cfg.candidate_budget:
         return f"candidate budget {svc.cfg.candidate_budget} spent (is the model too weak for this language?)"
     return ""

@@ -106,3 +106,11 @@ def test_rounds_log_acceptance_per_round(seed_file, tmp_path):
     assert sum(r["accepted"] for r in rounds) == summary.accepted
     assert sum(r["candidates"] for r in rounds) == summary.candidates
     assert all(0 <= r["accept_rate"] <= 1 for r in rounds)
+
+
+def test_dead_endpoint_stops_after_failing_rounds(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", chat=ScriptedChat(fail_every=1), target=5)
+    summary = run.run()
+    assert summary.accepted == 0
+    assert "failed on every call" in summary.stop
+    assert summary.reasons == {"llm_error": summary.candidates} and summary.consistent
