@@ -45,7 +45,7 @@ class NoveltyConfig(BaseModel):
     max_seq_length: int = Field(default=128, ge=8, le=8192, description="tokens kept per text (longer is truncated)")
     batch_size: int = Field(default=64, ge=1)
     prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models)")
-    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.80, "en": 0.75})
+    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.70, "en": 0.75})
     lexical_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.5, "en": 0.5})
     top_k: int = Field(default=20, ge=1, le=1000, description="nearest neighbours examined per candidate")
     hnsw_threshold: int = Field(default=50_000, ge=0, description="index size past which HNSW replaces exact search")

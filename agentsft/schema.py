@@ -70,6 +70,7 @@ class Reason(str, Enum):
     OUTPUT_EMPTY = "output_empty"
     OUTPUT_ECHO = "output_echo"
     TARGET_REACHED = "target_reached"
+    FIELD_INVALID = "field_invalid"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -90,6 +91,7 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.OUTPUT_EMPTY: "the generated output is empty",
     Reason.OUTPUT_ECHO: "the generated output merely repeats the instruction or the input",
     Reason.TARGET_REACHED: "a valid candidate left over after the target count was reached",
+    Reason.FIELD_INVALID: "the field to deduplicate is missing, empty or not text (dedup job)",
 }
 
 

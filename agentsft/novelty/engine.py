@@ -31,7 +31,7 @@ from agentsft.novelty.index import VectorIndex
 from agentsft.novelty.lexical import content_diff, content_units, jaccard, pair_lang, shingles
 from agentsft.schema import Reason, normalise
 
-DEFAULT_EMBEDDING_THRESHOLD = {"zh": 0.80, "en": 0.75}
+DEFAULT_EMBEDDING_THRESHOLD = {"zh": 0.70, "en": 0.75}
 DEFAULT_LEXICAL_THRESHOLD = {"zh": 0.5, "en": 0.5}
 
 

@@ -260,24 +260,33 @@ class Diff:
     why: str = ""
 
 
-def content_diff(a: Content, b: Content, lang: str, max_added: int | None = None) -> Diff:
-    """Compare two texts' content.
+_LANGS = {"英语", "汉语", "日语", "法语", "德语", "韩语", "西班牙语", "俄语", "意大利语", "葡萄牙语", "阿拉伯语", "文言文",
+          "粤语", "english", "chinese", "mandarin", "japanese", "french", "german", "korean", "spanish", "russian",
+          "italian", "portuguese", "arabic", "python", "java", "javascript", "c++", "c#", "go", "rust", "sql",
+          "ruby", "php", "kotlin", "swift", "typescript"}
 
-    * different numbers → different task;
-    * content on *both* sides that the other lacks (a substituted slot) → different task;
-    * content on one side only: a reworded copy with a small addition when it is at most ``max_added``
-      units (default 2 characters for zh, 1 word for en) and no more than the shared content.
+
+def content_diff(a: Content, b: Content, lang: str, max_slot: int | None = None) -> Diff:
+    """Compare two texts' content; ``differs`` is the veto (they ask for different things).
+
+    * different numbers → different task (列出三种 / 列出五种);
+    * different named languages (target language of a translation, programming language) → different task;
+    * a *slot substitution*: each side has a little content the other lacks (at most ``max_slot`` units,
+      default 2 characters for zh, 2 words for en) while the content they share is larger: a template clone
+      whose topic changed (春天 → 秋天, French → German).
+
+    Broader differences (a reworded frame) are not vetoed: the similarity scores decide those.
     """
     only_a, only_b = a.units - b.units, b.units - a.units
-    if a.numbers != b.numbers and (a.numbers and b.numbers):
+    if a.numbers and b.numbers and a.numbers != b.numbers:
         return Diff(True, only_a, only_b, "numbers differ")
-    if only_a and only_b:
-        return Diff(True, only_a, only_b, "content differs")
-    extra = only_a or only_b
-    limit = max_added if max_added is not None else (2 if lang == "zh" else 1)
+    la, lb = a.units & _LANGS, b.units & _LANGS
+    if la and lb and la != lb:
+        return Diff(True, only_a, only_b, "languages differ")
+    limit = max_slot if max_slot is not None else 2
     shared = len(a.units & b.units)
-    if extra and (len(extra) > limit or len(extra) > max(1, shared)):
-        return Diff(True, only_a, only_b, "content added")
+    if only_a and only_b and max(len(only_a), len(only_b)) <= limit and shared >= max(len(only_a), len(only_b)):
+        return Diff(True, only_a, only_b, "slot differs")
     return Diff(False, only_a, only_b, "")
 
 

@@ -13,10 +13,10 @@ _RULES: tuple[tuple[TaskType, tuple[str, ...]], ...] = (
         "代码", "编程", "程序", "函数", "python", "java", "sql", "javascript", "c++", "正则", "脚本", "算法实现",
         "code", "function", "script", "program", "regex", "implement", "bug",
     )),
-    (TaskType.SUMMARIZATION, ("总结", "概括", "摘要", "归纳", "提炼", "summar", "tl;dr", "key points")),
+    (TaskType.SUMMARIZATION, ("总结", "概括", "摘要", "归纳", "提炼", "summar*", "tl;dr", "key points")),
     (TaskType.PARAPHRASE, ("改写", "润色", "换一种说法", "同义", "重写", "转述", "rewrite", "paraphrase", "rephrase", "polish")),
     (TaskType.CLASSIFICATION, (
-        "分类", "归类", "判断.*属于", "情感倾向", "是正面还是负面", "属于哪", "classify", "categorize", "label",
+        "分类", "归类", "判断.*属于", "情感倾向", "是正面还是负面", "属于哪", "classif*", "categori*", "label",
         "positive or negative", "which category",
     )),
     (TaskType.ROLEPLAY, ("扮演", "假设你是", "你是一名", "你是一位", "以.*的身份", "role-play", "roleplay", "pretend", "act as", "you are a")),
@@ -26,11 +26,15 @@ _ARITH = ("计算", "多少", "总共", "一共", "平均", "折扣", "利息", 
 
 
 def _hit(key: str, text: str) -> bool:
-    """``.*`` keys are patterns; ASCII keys match whole words; other keys (CJK) match as substrings."""
+    """``.*`` keys are patterns; ASCII keys match whole words (plural/verb endings allowed, a trailing ``*``
+    marks a stem); other keys (CJK) match as substrings."""
     if ".*" in key:
         return re.search(key, text) is not None
     if key.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(key)}", text) is not None
+        stem = key.endswith("*")
+        body = re.escape(key.rstrip("*"))
+        tail = "" if stem else r"(?:s|es|d|ed|ing)?(?![a-z])"
+        return re.search(rf"(?<![a-z]){body}{tail}", text) is not None
     return key in text
 
 

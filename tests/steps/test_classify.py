@@ -143,3 +143,13 @@ def test_case_insensitive():
 def test_is_classification():
     assert is_classification(TaskType.CLASSIFICATION) is True
     assert all(not is_classification(t) for t in TaskType if t is not TaskType.CLASSIFICATION)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What should you do if you are allergic to nuts?", TaskType.QA),
+    ("Rewrite this Slack message to the programmers", TaskType.PARAPHRASE),
+    ("Write functions that add two numbers", TaskType.CODE),
+    ("Summarize the text below", TaskType.SUMMARIZATION),
+])
+def test_ascii_keys_match_whole_words_with_endings(text, expected):
+    assert classify(text) is expected
