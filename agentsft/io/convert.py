@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..text import guess_lang
 from ..schema import TASK_TYPE_ZH, SeedTask, TaskType
 from .errors import json_type
 
@@ -30,7 +31,6 @@ ROLE_MAP: dict[str, str] = {
     "observation": "tool",
 }
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 _TASK_TYPES_ZH = {zh: tt for tt, zh in TASK_TYPE_ZH.items()}
 
 
@@ -39,12 +39,8 @@ class RecordError(ValueError):
 
 
 def detect_lang(text: str) -> str:
-    """"zh" when at least 20% of the non-space characters are CJK ideographs, else "en"."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return "en"
-    cjk = sum(1 for c in chars if _CJK.match(c))
-    return "zh" if cjk / len(chars) >= 0.2 else "en"
+    """"zh" when at least 20% of the letters are CJK ideographs, else "en" (see ``agentsft.text``)."""
+    return guess_lang(text)
 
 
 def _field(rec: dict[str, Any], key: str, where: str = "") -> Any:

@@ -7,18 +7,27 @@ from agentsft.novelty import NoveltyGate
 from agentsft.schema import Candidate, Reject, Stage
 
 
-def apply_filters(cands: list[Candidate], limits, prompt: str = "") -> tuple[list[Candidate], list[Reject]]:
-    """Heuristic filters; ``prompt`` is the proposal template's fixed wording, to catch echoes of it."""
+def _split(cands: list[Candidate], verdict_of, stage: Stage) -> tuple[list[Candidate], list[Reject]]:
+    """Keep the candidates whose verdict is ``None``; the others become rejects at ``stage``."""
     kept, rejects = [], []
     for c in cands:
-        lim = getattr(limits, c.lang)
-        verdict = check_instruction(c.instruction, c.lang, lim.min, lim.max, c.maybe_truncated, prompt)
+        verdict = verdict_of(c)
         if verdict is None:
             kept.append(c)
         else:
-            rejects.append(Reject(candidate_id=c.id, stage=Stage.FILTER, reason=verdict[0], detail=verdict[1],
+            rejects.append(Reject(candidate_id=c.id, stage=stage, reason=verdict[0], detail=verdict[1],
                                   candidate=c.model_dump(mode="json")))
     return kept, rejects
+
+
+def apply_filters(cands: list[Candidate], limits, prompt: str = "") -> tuple[list[Candidate], list[Reject]]:
+    """Heuristic filters; ``prompt`` is the proposal template's fixed wording, to catch echoes of it."""
+
+    def verdict(c: Candidate):
+        lim = getattr(limits, c.lang)
+        return check_instruction(c.instruction, c.lang, lim.min, lim.max, c.maybe_truncated, prompt)
+
+    return _split(cands, verdict, Stage.FILTER)
 
 
 def apply_novelty(cands: list[Candidate], gate: NoveltyGate) -> tuple[list[Candidate], list[Reject]]:
@@ -36,12 +45,4 @@ def apply_novelty(cands: list[Candidate], gate: NoveltyGate) -> tuple[list[Candi
 
 
 def check_outputs(cands: list[Candidate], min_chars: int) -> tuple[list[Candidate], list[Reject]]:
-    kept, rejects = [], []
-    for c in cands:
-        verdict = check_output(c.instruction, c.input, c.output, c.lang, min_chars)
-        if verdict is None:
-            kept.append(c)
-        else:
-            rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=verdict[0], detail=verdict[1],
-                                  candidate=c.model_dump(mode="json")))
-    return kept, rejects
+    return _split(cands, lambda c: check_output(c.instruction, c.input, c.output, c.lang, min_chars), Stage.INSTANCES)

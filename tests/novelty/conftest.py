@@ -1,0 +1,10 @@
+import pytest
+
+from agentsft.novelty.embedder import get_embedder
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    e = get_embedder()
+    e.encode(["warm up"])  # load the bundled MiniLM once per session
+    return e
