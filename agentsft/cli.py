@@ -94,6 +94,32 @@ def _run(cfg, quiet: bool):
 
 
 @app.command()
+def dedup(
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset to dedup: Alpaca, ShareGPT, OpenAI messages, Self-Instruct or agentsft samples."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Kept records, in the input's own format."),
+    rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of dropped records: reason, gate, kept twin and score."),
+    field: str = typer.Option("instruction", help="What to compare: instruction, output or all."),
+    threshold: Optional[float] = typer.Option(None, help="Embedding cosine threshold (default: per language, see graphs/grow.yaml)."),
+    fmt: str = typer.Option("auto", "--format", help="Force the input format."),
+    embedder: Optional[str] = typer.Option(None, help="sentence-transformers model name or path; 'none' = lexical only."),
+) -> None:
+    """Remove exact and near duplicates from a dataset, keeping the first of each group."""
+    from agentsft.config import NoveltyConfig
+    from agentsft.dedup import run_dedup
+
+    if field not in ("instruction", "output", "all"):
+        fail(f"--field must be instruction, output or all, not {field!r}")
+    novelty = NoveltyConfig(**({"embedder": embedder} if embedder else {}))
+    try:
+        summary = run_dedup(in_path, out_path, rejects_path, field=field, threshold=threshold, fmt=fmt, novelty=novelty)
+    except (InputError, ValueError) as exc:
+        fail(str(exc).splitlines()[0])
+    out.print(f"read {summary.read} · kept {summary.kept} · exact duplicates {summary.exact_dups} · "
+              f"near duplicates {summary.near_dups} · invalid {summary.invalid} · {summary.seconds:.1f}s "
+              f"({summary.format}, field {summary.field})", highlight=False)
+
+
+@app.command()
 def reasons() -> None:
     """List every reject reason code with its meaning."""
     for reason, doc in REASON_DOCS.items():

@@ -16,7 +16,7 @@ from agentsft.config import RunConfig
 from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, run_config
 from agentsft.graph.services import Services
 from agentsft.io import read_seed_files
-from agentsft.novelty import ExactGate
+from agentsft.novelty import make_gate
 from agentsft.schema import Usage
 from agentsft.store import RunStore
 
@@ -68,7 +68,7 @@ class GrowRun:
         self.store.check_fingerprint(cfg.fingerprint(), cfg.force)
         self.llm = llm
         self.model_desc = model_desc
-        self.gate = gate or ExactGate()
+        self.gate = gate if gate is not None else make_gate(cfg.novelty, cfg.out)
         for s in self.seeds:
             self.gate.add(s.id, s.instruction)
         for s in self.store.samples:
@@ -104,6 +104,9 @@ class GrowRun:
         )
 
     def finish(self) -> Summary:
+        flush = getattr(self.gate, "flush", None)
+        if flush:
+            flush()
         summary = self.summary()
         self.write_manifest("complete" if self.store.accepted >= self.cfg.target else "stopped", summary)
         return summary
@@ -127,4 +130,6 @@ class GrowRun:
             data.update(counts={"candidates": summary.candidates, "accepted": summary.accepted,
                                 "rejected": summary.rejected, "consistent": summary.consistent},
                         reasons=summary.reasons, stop=summary.stop, usage_total=summary.usage)
+            stats = getattr(self.gate, "stats", None)
+            data["novelty"] = {"gate": type(self.gate).__name__, **(stats() if stats else {})}
         self.store.write_manifest(data)

@@ -16,7 +16,9 @@ from agentsft.store import RunStore, StoreError
 
 
 def make_run(seed_file: Path, out: Path, chat=None, **overrides) -> GrowRun:
-    cfg = RunConfig(seeds=[seed_file], out=out, **{"target": 12, "batch_size": 2, "concurrency": 2, **overrides})
+    """A run on the scripted model; the exact-only gate keeps these tests about the loop, not about similarity."""
+    settings = {"target": 12, "batch_size": 2, "concurrency": 2, "novelty": {"embedder": "off"}, **overrides}
+    cfg = RunConfig(seeds=[seed_file], out=out, **settings)
     llm = LLMService(chat or ScriptedChat(), "scripted", RequestCache(RunStore.cache_file(out)), cfg.concurrency)
     return GrowRun(cfg, llm, "scripted fake")
 

@@ -1,0 +1,180 @@
+"""Novelty engine benchmarks, measured side by side in one process. Not a test.
+
+    python -m evals.bench_novelty [--quick]
+
+(a) gate cost per candidate at pool sizes 1k / 10k / 100k, our gate against an Alpaca-style ROUGE-L check
+    (rouge_score, the same candidate texts and pool texts);
+(b) precision / recall per language on evals/data/neardup_{zh,en}.jsonl;
+(c) embedding throughput (texts/s) and resident memory of the gate holding a 100k pool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from agentsft.novelty.embedder import get_embedder  # noqa: E402
+from agentsft.novelty.engine import NoveltyEngine  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+
+
+def rss_mib() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def synthetic_texts(n: int, rng: random.Random) -> list[str]:
+    """Instruction-like pool texts: the labelled families' frames filled with random slot words."""
+    from evals.make_neardup import EN, ZH
+
+    words_en = "river market engine garden budget planet violin theory castle harbor recipe tunnel glacier".split()
+    words_zh = list("山水风雨花鸟虫鱼书画琴棋茶酒诗词城乡桥路云月星日春夏秋冬金木火土")
+    out = []
+    for i in range(n):
+        if i % 2:
+            frames, _ = rng.choice(EN)
+            slot = " ".join(rng.sample(words_en, 2)) + f" {i}"
+        else:
+            frames, _ = rng.choice(ZH)
+            slot = "".join(rng.sample(words_zh, 3)) + str(i)
+        out.append(rng.choice(frames).format(x=slot))
+    return out
+
+
+def bench_cost(sizes: list[int], quick: bool) -> list[dict]:
+    from rouge_score import rouge_scorer
+
+    rng = random.Random(1)
+    emb = get_embedder()
+    n_max = max(sizes)
+    encode_n = min(n_max, 3_000 if quick else n_max)
+    texts = synthetic_texts(n_max, rng)
+    t0 = time.perf_counter()
+    vecs = emb.encode(texts[:encode_n])
+    enc_rate = encode_n / (time.perf_counter() - t0)
+    if encode_n < n_max:  # quick mode: the rest of the pool gets random unit vectors (search cost is the same)
+        extra = np.random.default_rng(0).normal(size=(n_max - encode_n, vecs.shape[1])).astype("float32")
+        vecs = np.vstack([vecs, extra / np.linalg.norm(extra, axis=1, keepdims=True)])
+    cand_texts = [t + " 请简要回答" if i % 2 == 0 else t + " briefly" for i, t in enumerate(synthetic_texts(64, random.Random(7)))]
+    cands = [(f"c{i}", t) for i, t in enumerate(cand_texts)]
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
+    rows = []
+    for size in sizes:
+        gate = NoveltyEngine(emb, hnsw_threshold=50_000)
+        for i, t in enumerate(texts[:size]):
+            gate._texts[f"p{i}"] = t
+            gate._exact.setdefault(t, f"p{i}")
+        from agentsft.novelty.index import VectorIndex
+
+        gate._index = VectorIndex(vecs.shape[1], hnsw_threshold=50_000)
+        gate._index.add([f"p{i}" for i in range(size)], vecs[:size])
+        gate.check_batch(cands[:4])  # warm up
+        t0 = time.perf_counter()
+        gate.check_batch(cands)
+        ours = (time.perf_counter() - t0) / len(cands)
+        # ROUGE-L: every candidate against every pool text (the Alpaca check); a sample of candidates
+        n_rouge = max(1, min(len(cands), int(20_000 / size) or 1))
+        pool = texts[:size] if size <= 10_000 else texts[:10_000]
+        t0 = time.perf_counter()
+        for c in cand_texts[:n_rouge]:
+            for p in pool:
+                scorer.score(c, p)
+        per_pair = (time.perf_counter() - t0) / (n_rouge * len(pool))
+        rouge = per_pair * size
+        rows.append({"pool": size, "index": gate.index_kind, "ours_ms": ours * 1000, "rouge_ms": rouge * 1000,
+                     "speedup": rouge / ours, "rouge_note": "measured" if size <= 10_000 else
+                     f"extrapolated from {n_rouge} candidates x 10k pairs", "encoded": min(size, encode_n)})
+    rows.append({"encode_rate": enc_rate})
+    return rows
+
+
+def bench_pr(threshold_zh: float | None = None) -> dict:
+    from agentsft.novelty.engine import DEFAULT_EMBEDDING_THRESHOLD
+
+    emb = get_embedder()
+    gate = NoveltyEngine(emb)
+    out = {}
+    for lang in ("zh", "en"):
+        rows = [json.loads(line) for line in open(DATA / f"neardup_{lang}.jsonl", encoding="utf-8")]
+        va = emb.encode([r["a"] for r in rows])
+        vb = emb.encode([r["b"] for r in rows])
+        cos = (va * vb).sum(1)
+        tp = fp = fn = tn = 0
+        by_kind: dict[str, list[int]] = {}
+        for r, c in zip(rows, cos):
+            pred = not gate._judge(r["a"], [("b", r["b"], float(c))]).novel
+            by_kind.setdefault(r["kind"], []).append(int(pred))
+            if pred and r["label"]:
+                tp += 1
+            elif pred:
+                fp += 1
+            elif r["label"]:
+                fn += 1
+            else:
+                tn += 1
+        out[lang] = {"pairs": len(rows), "precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn),
+                     "flagged_by_kind": {k: round(sum(v) / len(v), 3) for k, v in by_kind.items()},
+                     "threshold": DEFAULT_EMBEDDING_THRESHOLD[lang]}
+    return out
+
+
+def bench_memory(n: int, quick: bool) -> dict:
+    base = rss_mib()
+    emb = get_embedder()
+    emb.encode(["warm up"])
+    loaded = rss_mib()
+    texts = synthetic_texts(n, random.Random(3))
+    gate = NoveltyEngine(emb, hnsw_threshold=50_000)
+    encode_n = min(n, 2_000 if quick else n)
+    t0 = time.perf_counter()
+    for i, t in enumerate(texts[:encode_n]):
+        gate.add(f"p{i}", t)
+    gate.flush()
+    rate = encode_n / (time.perf_counter() - t0)
+    if encode_n < n:  # quick: the rest as random vectors through the same index
+        for i, t in enumerate(texts[encode_n:], start=encode_n):
+            gate._texts[f"p{i}"] = t
+            gate._exact.setdefault(t, f"p{i}")
+        extra = np.random.default_rng(0).normal(size=(n - encode_n, emb.dim)).astype("float32")
+        gate._index.add([f"p{i}" for i in range(encode_n, n)], extra / np.linalg.norm(extra, axis=1, keepdims=True))
+    return {"pool": len(gate), "index": gate.index_kind, "encode_texts_per_s": rate, "encoded": encode_n,
+            "rss_start_mib": base, "rss_model_mib": loaded, "rss_pool_mib": rss_mib()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="encode fewer texts (rest random vectors); < 3 min")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    print(f"torch threads: {__import__('torch').get_num_threads()}, cpus: {os.cpu_count()}, quick: {args.quick}")
+    print("\n(b) precision / recall on the labelled near-duplicate sets")
+    for lang, r in bench_pr().items():
+        print(f"  {lang}: pairs {r['pairs']}  precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
+              f"(embedding threshold {r['threshold']}; flagged share by kind {r['flagged_by_kind']})")
+    print("\n(a) gate cost per candidate (batch of 64) vs ROUGE-L (rouge_score) against the whole pool")
+    rows = bench_cost([1_000, 10_000, 100_000], args.quick)
+    for r in rows[:-1]:
+        print(f"  pool {r['pool']:>7}: ours {r['ours_ms']:8.2f} ms ({r['index']})   ROUGE-L {r['rouge_ms']:10.1f} ms "
+              f"({r['rouge_note']})   speedup {r['speedup']:8.0f}x")
+    print(f"  (embedding rate while building: {rows[-1]['encode_rate']:.0f} texts/s)")
+    print("\n(c) throughput and resident memory at 100k")
+    m = bench_memory(100_000, args.quick)
+    print(f"  encode: {m['encode_texts_per_s']:.0f} texts/s over {m['encoded']} texts (add + flush, batch 64)")
+    print(f"  RSS: start {m['rss_start_mib']:.0f} MiB, model loaded {m['rss_model_mib']:.0f} MiB, "
+          f"with {m['pool']} pool texts ({m['index']}) {m['rss_pool_mib']:.0f} MiB")
+    print(f"\ntotal {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
