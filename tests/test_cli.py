@@ -75,3 +75,28 @@ def test_bad_recipe_value_is_one_line_error(tmp_path, seed_file):
 def test_resume_without_a_run_is_an_error(tmp_path, seed_file):
     proc = agentsft("grow", "--seeds", str(seed_file), "--out", str(tmp_path / "none"), "--resume", cwd=tmp_path)
     assert proc.returncode == 2 and "nothing to resume" in proc.stderr
+
+
+def test_dedup_command_round_trips_alpaca(tmp_path):
+    data = tmp_path / "a.json"
+    data.write_text(
+        '[{"instruction": "Explain what inflation is.", "input": "", "output": "Prices rise."},\n'
+        ' {"instruction": "explain what inflation is", "input": "", "output": "Money buys less."},\n'
+        ' {"instruction": "Name three prime numbers.", "input": "", "output": "2, 3, 5"},\n'
+        ' {"instruction": "", "input": "", "output": "orphan"}]\n', encoding="utf-8")
+    out, rej = tmp_path / "kept.json", tmp_path / "rej.jsonl"
+    proc = agentsft("dedup", str(data), "--out", str(out), "--rejects", str(rej), "--embedder", "none", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "read 4" in proc.stdout and "kept 2" in proc.stdout
+    import json
+    kept = json.loads(out.read_text(encoding="utf-8"))
+    assert [k["instruction"] for k in kept] == ["Explain what inflation is.", "Name three prime numbers."]
+    rejects = [json.loads(line) for line in rej.read_text(encoding="utf-8").splitlines()]
+    assert {r["reason"] for r in rejects} == {"duplicate_exact", "field_invalid"}
+    assert any(r.get("twin_line") == 1 for r in rejects)
+
+
+def test_dedup_bad_field_is_an_error(tmp_path, seed_file):
+    proc = agentsft("dedup", str(seed_file), "--out", str(tmp_path / "o"), "--rejects", str(tmp_path / "r"),
+                    "--field", "nope", cwd=tmp_path)
+    assert proc.returncode == 2 and "--field" in proc.stderr

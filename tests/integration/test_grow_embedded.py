@@ -1,17 +1,43 @@
 """README's main command on the real embedded model: no key, no server, no network."""
 
+import json
+
 import pytest
-from grow_helpers import check_run, run_grow
+from grow_helpers import ROOT, check_run, read_jsonl, run_grow
+
+from agentsft.config import NoveltyConfig
+from agentsft.io import read_seeds
+from agentsft.novelty import make_gate
 
 pytestmark = pytest.mark.integration
 
 
-def test_grow_zh_on_embedded_model(tmp_path):
-    out = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def zh_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("grow") / "demo"
     proc = run_grow("--seeds", "seeds/zh.jsonl", "--target", "4", "--out", str(out))
+    return out, proc
+
+
+def test_grow_zh_on_embedded_model(zh_run):
+    out, proc = zh_run
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "embedded llama.cpp" in proc.stderr
     manifest = check_run(out, 4)
     assert manifest["status"] == "complete" and manifest["lang"] == "zh"
     assert "embedded" in manifest["model"]
     assert "= 4 +" in proc.stdout  # the summary prints candidates = accepted + rejected
+
+
+def test_no_accepted_pair_is_a_duplicate_by_the_configured_gate(zh_run):
+    """Re-check samples.jsonl after the run: each sample is novel against the seeds and the samples before it."""
+    out, _ = zh_run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["novelty"]["gate"] == "NoveltyEngine"
+    gate = make_gate(NoveltyConfig.model_validate(manifest["config"]["novelty"]), None)
+    for seed in read_seeds(ROOT / "seeds/zh.jsonl"):
+        gate.add(seed.id, seed.instruction)
+    for sample in read_jsonl(out / "samples.jsonl"):
+        decision = gate.check_batch([(sample["id"], sample["instruction"])])[0]
+        assert decision.novel, (sample["instruction"], decision)
+        gate.add(sample["id"], sample["instruction"])
