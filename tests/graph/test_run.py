@@ -116,3 +116,16 @@ def test_dead_endpoint_stops_after_failing_rounds(seed_file, tmp_path):
     assert summary.accepted == 0
     assert "failed on every call" in summary.stop
     assert summary.reasons == {"llm_error": summary.candidates} and summary.consistent
+
+
+def test_loop_with_the_novelty_engine_records_its_decisions(seed_file, tmp_path):
+    run = make_run(seed_file, tmp_path / "run", target=6, novelty={"embedder": "none"})
+    summary = run.run()
+    assert type(run.gate).__name__ == "NoveltyEngine"
+    assert summary.accepted == 6 and summary.consistent
+    assert all(s.provenance.novelty.get("novel") for s in run.store.samples)
+    manifest = json.loads(run.store.manifest_path.read_text())
+    assert manifest["novelty"]["gate"] == "NoveltyEngine" and manifest["novelty"]["checked"] > 0
+    for rej in lines(run.store.rejects_path):
+        if rej["reason"] in ("duplicate_exact", "duplicate_near"):
+            assert "twin" in rej["detail"]
