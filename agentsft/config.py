@@ -35,7 +35,7 @@ class FilterConfig(BaseModel):
 class NoveltyConfig(BaseModel):
     """Novelty gate settings (exact normalised-hash dedup always runs first)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     exact: bool = True
     lexical: bool = Field(default=True, description="shingle-Jaccard gate (char bigrams for zh, words for en)")
@@ -45,7 +45,15 @@ class NoveltyConfig(BaseModel):
     max_seq_length: int = Field(default=128, ge=8, le=8192, description="tokens kept per text (longer is truncated)")
     batch_size: int = Field(default=64, ge=1)
     prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models)")
-    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.70, "en": 0.75})
+    judge: Literal["blend", "threshold"] = Field(
+        default="blend", description="blend: learned duplicate probability over cosine, overlap and content "
+        "signals (see evals/); threshold: plain cosine against embedding_threshold")
+    pair_threshold: float | None = Field(default=None, ge=0, le=1, description="duplicate probability cut "
+                                         "for the blend judge (default: the tuned value)")
+    cos_floor: dict[str, float] | None = Field(default=None, description="cosine below which a neighbour is "
+                                               "never a duplicate (blend judge; default: tuned per language)")
+    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.70, "en": 0.75},
+                                                  description="cosine cut per language for judge=threshold")
     lexical_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.5, "en": 0.5})
     top_k: int = Field(default=20, ge=1, le=1000, description="nearest neighbours examined per candidate")
     hnsw_threshold: int = Field(default=50_000, ge=0, description="index size past which HNSW replaces exact search")

@@ -150,7 +150,8 @@ def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
               fmt: str = "auto", *, novelty: Any = None, chunk: int = 256) -> DedupSummary:
     """Deduplicate ``in_path`` into ``out_path`` (same format and container) and ``rejects_path`` (JSON lines).
 
-    ``threshold`` overrides the embedding threshold for both languages; ``novelty`` is a ``NoveltyConfig``
+    ``threshold`` switches the gate to the plain cosine-threshold judge with that threshold for both languages
+    (default: the fitted pair judge); ``novelty`` is a ``NoveltyConfig``
     (or dict) for everything else (embedder, lexical threshold...). Raises ``InputError`` / ``ValueError``
     for unreadable input or an unknown ``field``/``fmt``.
     """
@@ -165,8 +166,9 @@ def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
     cfg: dict[str, Any] = {}
     if novelty is not None:
         cfg = novelty.model_dump() if hasattr(novelty, "model_dump") else dict(novelty)
-    if threshold is not None:
+    if threshold is not None:  # an explicit cosine threshold: the plain threshold judge, not the fitted blend
         cfg["embedding_threshold"] = {"zh": float(threshold), "en": float(threshold)}
+        cfg["judge"] = "threshold"
     cfg["persist"] = False
     gate = make_gate(cfg, None)
 

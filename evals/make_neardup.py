@@ -4,6 +4,9 @@ Each family is one task written several ways by hand (the frames: rewordings a m
 demonstration) and a slot (topic, number, target language, entity, programming language...).
 
 * positive (label 1, kind "reworded"): two different frames, same slot value: the same task reworded;
+* positive (label 1, kind "light_edit"): one frame, same slot value, with a politeness prefix / a closing word / a
+  punctuation change on one side: the copy-with-small-edits a generator produces (so that "same frame" alone does
+  not mean "negative" in this set);
 * hard negative (label 0, kind "same_frame"): one frame, two slot values: a template clone asking for something else;
 * hard negative (label 0, kind "cross_frame"): two frames *and* two slot values.
 
@@ -150,7 +153,24 @@ EN = [
 ]
 
 
-def make_pairs(families, lang: str, rng: random.Random, pos_per: int = 4, neg_per: int = 4) -> list[dict]:
+LIGHT_EDITS = {
+    "zh": [("请", ""), ("麻烦", ""), ("", "，谢谢"), ("", "。"), ("帮个忙：", ""), ("", "（简要一点）"), ("你好，", "")],
+    "en": [("Please ", ""), ("", " Thanks!"), ("Hey, ", ""), ("", " Keep it short."), ("Quick question: ", ""),
+           ("", " Thank you.")],
+}
+
+
+def light_edit(text: str, lang: str, rng: random.Random) -> str:
+    pre, post = rng.choice(LIGHT_EDITS[lang])
+    if lang == "en" and pre and text[:1].isupper() and not text.startswith(("I ", "A ")):
+        text = text[:1].lower() + text[1:]
+    if post and lang == "zh" and text[-1:] in "。？":
+        text = text[:-1]
+    return pre + text + post
+
+
+def make_pairs(families, lang: str, rng: random.Random, pos_per: int = 4, neg_per: int = 4,
+               edit_per: int = 2) -> list[dict]:
     rows = []
     for fam_id, (frames, slots) in enumerate(families):
         seen = set()
@@ -163,6 +183,11 @@ def make_pairs(families, lang: str, rng: random.Random, pos_per: int = 4, neg_pe
             seen.add(key)
             rows.append({"a": frames[i].format(x=x), "b": frames[j].format(x=x), "label": 1, "kind": "reworded",
                          "family": fam_id})
+        for _ in range(edit_per):
+            i = rng.randrange(len(frames))
+            x = rng.choice(slots)
+            a = frames[i].format(x=x)
+            rows.append({"a": a, "b": light_edit(a, lang, rng), "label": 1, "kind": "light_edit", "family": fam_id})
         n = 0
         while n < neg_per:
             x, y = rng.sample(slots, 2)

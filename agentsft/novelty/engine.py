@@ -5,12 +5,19 @@ For each candidate (in batch order):
 1. **exact**: same normalised text as an indexed text or an earlier item of the batch → ``duplicate_exact``.
 2. the candidate is embedded and its ``top_k`` nearest indexed texts (FAISS) plus the earlier *novel* items
    of the same batch become its neighbours.
-3. **content check** (a veto): a neighbour whose content differs (``lexical.content_diff``: a substituted
-   topic, number or target language, or more than a small addition) is never its twin, whatever the scores.
-4. **lexical**: shingle Jaccard (character bigrams for CJK, words for the rest) ≥ ``lexical_threshold[lang]``
-   with a neighbour → ``duplicate_near`` by gate ``lexical``.
-5. **embedding**: cosine ≥ ``embedding_threshold[lang]`` with a neighbour → ``duplicate_near`` by gate
-   ``embedding``.
+3. **hard content veto**: a neighbour asking for other numbers or another target / programming language is
+   never its twin, whatever the scores.
+4. **pair judge** (``judge="blend"``, the default): each remaining neighbour with cosine ≥ ``cos_floor[lang]``
+   gets a duplicate probability from ``pairscore`` (a logistic blend of cosine, shingle Jaccard, content-unit
+   overlap, rarity-weighted content difference, shared-frame span and the slot-substitution check; rarity =
+   IDF over the indexed texts); the best ≥ ``pair_threshold[lang]`` → ``duplicate_near``, by gate ``lexical``
+   when its shingle Jaccard ≥ ``lexical_threshold[lang]`` (a near-copy), else ``embedding``; ``score`` is
+   the probability.
+
+   ``judge="threshold"`` (and the lexical-only gate, ``embedder=None``) keeps the plain rules: a neighbour
+   whose content differs (``lexical.content_diff``, incl. the slot check) is vetoed; then shingle Jaccard ≥
+   ``lexical_threshold[lang]`` (gate ``lexical``) or cosine ≥ ``embedding_threshold[lang]`` (gate
+   ``embedding``).
 
 Nothing is added by ``check_batch``; the caller adds what it accepts (``add``), which is what makes the
 gate keep-first. Adds are buffered and encoded in batches at the next check (or ``flush``).
@@ -29,10 +36,13 @@ from agentsft.novelty.base import Decision
 from agentsft.novelty.embedder import Embedder
 from agentsft.novelty.index import VectorIndex
 from agentsft.novelty.lexical import content_diff, content_units, jaccard, pair_lang, shingles
+from agentsft.novelty.pairscore import WEIGHTS, DocFreq, Profile, features, hard_veto, probability, text_grams
 from agentsft.schema import Reason, normalise
 
 DEFAULT_EMBEDDING_THRESHOLD = {"zh": 0.70, "en": 0.75}
 DEFAULT_LEXICAL_THRESHOLD = {"zh": 0.5, "en": 0.5}
+DEFAULT_PAIR_THRESHOLD = {lang: m["threshold"] for lang, m in WEIGHTS.items()}
+DEFAULT_COS_FLOOR = {"zh": 0.45, "en": 0.35}
 
 
 class NoveltyEngine:
@@ -49,6 +59,9 @@ class NoveltyEngine:
         content_check: bool = True,
         embedding_threshold: dict[str, float] | None = None,
         lexical_threshold: dict[str, float] | None = None,
+        judge: str = "blend",
+        pair_threshold: dict[str, float] | None = None,
+        cos_floor: dict[str, float] | None = None,
         top_k: int = 20,
         hnsw_threshold: int = 50_000,
         hnsw_m: int = 32,
@@ -62,6 +75,14 @@ class NoveltyEngine:
         self.content_check = content_check
         self.embedding_threshold = {**DEFAULT_EMBEDDING_THRESHOLD, **(embedding_threshold or {})}
         self.lexical_threshold = {**DEFAULT_LEXICAL_THRESHOLD, **(lexical_threshold or {})}
+        if judge not in ("blend", "threshold"):
+            raise ValueError(f"judge must be 'blend' or 'threshold', not {judge!r}")
+        self.judge = judge
+        self.pair_threshold = {**DEFAULT_PAIR_THRESHOLD, **(pair_threshold or {})}
+        self.cos_floor = {**DEFAULT_COS_FLOOR, **(cos_floor or {})}
+        self._vec_cache: dict[str, np.ndarray] = {}  # vectors of the last checked batch, by text
+        self._profiles: dict[str, Profile] = {}  # neighbour profiles, a bounded cache
+        self.df = DocFreq()  # content-gram document frequencies over the indexed texts (rarity for the judge)
         self.top_k = top_k
         self.index_kw = dict(hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
         self.run_dir = Path(run_dir) if run_dir is not None else None
@@ -89,6 +110,8 @@ class NoveltyEngine:
             if id in self._texts:
                 return
             self._texts[id] = text
+            if self.embedder is not None and self.judge == "blend":
+                self.df.add(text_grams(text))
             if self.embedder is None:
                 return
             if self._disk_ids is None and self.run_dir is not None and self._index is None:
@@ -137,7 +160,9 @@ class NoveltyEngine:
 
     # --- judging -----------------------------------------------------------------------------------
     def _judge(self, text: str, cands: list[tuple[str, str, float | None]]) -> Decision:
-        """``cands``: (id, text, cosine or None). Lexical over all neighbours first, then embedding."""
+        """``cands``: (id, text, cosine or None)."""
+        if self.embedder is not None and self.judge == "blend":
+            return self._judge_blend(text, cands)
         best_cos = max((c for _, _, c in cands if c is not None), default=None)
         if not cands:
             return Decision(novel=True, gate=self.name, score=best_cos)
@@ -163,6 +188,37 @@ class NoveltyEngine:
                             gate="embedding")
         return Decision(novel=True, gate=self.name, score=None if best_cos is None else round(best_cos, 4))
 
+    def _judge_blend(self, text: str, cands: list[tuple[str, str, float | None]]) -> Decision:
+        best_cos = max((c for _, _, c in cands if c is not None), default=None)
+        me: Profile | None = None
+        min_floor = min(self.cos_floor.values())
+        best: tuple[float, str, float, str] | None = None  # (probability, id, jaccard, lang)
+        for nid, ntext, cos in cands:
+            if cos is None:
+                continue
+            if cos < min_floor:
+                continue
+            me = me or Profile(text)
+            other = self._profiles.get(nid)
+            if other is None or other.text != ntext:
+                if len(self._profiles) >= 8192:
+                    self._profiles.clear()
+                other = self._profiles[nid] = Profile(ntext)
+            lang = "zh" if "zh" in (me.lang, other.lang) else "en"
+            if cos < self.cos_floor[lang]:
+                continue
+            if self.content_check and hard_veto(me, other):
+                continue
+            f = features(me, other, cos, lang, self.df)
+            p = probability(f, lang)
+            if p >= self.pair_threshold[lang] and (best is None or p > best[0]):
+                best = (p, nid, f[1], lang)
+        if best is not None:
+            p, nid, jac, lang = best
+            gate = "lexical" if self.use_lexical and jac >= self.lexical_threshold[lang] else "embedding"
+            return Decision(novel=False, reason=Reason.DUPLICATE_NEAR, twin_id=nid, score=round(p, 4), gate=gate)
+        return Decision(novel=True, gate=self.name, score=None if best_cos is None else round(best_cos, 4))
+
     def _pool_neighbours(self, texts: list[str]) -> dict[str, Any]:
         if self.embedder is None:
             pool = list(self._texts.items())
@@ -173,6 +229,8 @@ class NoveltyEngine:
                 hits.append([(pid, pt, None) for _, pid, pt in scored[: self.top_k]])
             return {"hits": hits, "vecs": None}
         vecs = self.embedder.encode(texts) if texts else None
+        # keep the batch's vectors: what the caller then accepts and add()s is indexed without re-encoding
+        self._vec_cache = dict(zip(texts, vecs)) if vecs is not None else {}
         hits: list[list[tuple[str, str, float]]] = [[] for _ in texts]
         if vecs is not None and self._index is not None and len(self._index):
             scores, pos = self._index.search(vecs, self.top_k)
@@ -220,7 +278,12 @@ class NoveltyEngine:
             step = 4096
             for k in range(0, len(pending), step):
                 chunk = pending[k: k + step]
-                self._index.add([i for i, _ in chunk], self.embedder.encode([t for _, t in chunk]))
+                cache = self._vec_cache
+                todo = [t for _, t in chunk if t not in cache]
+                fresh = dict(zip(todo, self.embedder.encode(todo))) if todo else {}
+                vecs = np.stack([cache[t] if t in cache else fresh[t] for _, t in chunk])
+                self._index.add([i for i, _ in chunk], vecs)
+            self._vec_cache = {}
             self._dirty = True
         if self._dirty and self.run_dir is not None and time.time() - self._last_save >= self.save_every:
             self.flush()

@@ -38,7 +38,7 @@ _ZH_FUNCTION = sorted(
     的 地 得 了 吗 呢 吧 啊 呀 着 过 之 其 该 此 这 那 这个 那个 这段 这句 这篇 这首 下面 以下 如下 下列 上述 所给 给定
     关于 有关 相关 围绕 针对 对于 就 以 为主题 为题 主题 题目 为 和 与 及 以及 并 并且 还 也 或 或者 及其 中 里 在 是 有
     来 做 出 想 把 将 让 使 令 被 更 再 又 很 非常 比较 较 最 简要 简单 简短 简洁 简明 扼要 尽量 务必 一定
-    给 告诉 一起 分别
+    给 告诉 一起 分别 谢谢 多谢 感谢 你好 您好 帮个忙 个忙 您
     如何 怎么 怎样 怎么样 为什么 为何 什么 哪些 哪个 哪 多少 是否 原因 理由
     用 使用 通过 进行 能够 会 要 需要 应该 应当 一般 通常 主要 大概 大致 具体 详细 详细地 尽量 尽可能
     语言 文字 内容 方面 问题 方法 方式 步骤 要点
@@ -89,7 +89,7 @@ _EN_FUNCTION = set(
     were been being am have has had having get gets got let lets let's just only very really quite
     what which who whom whose how when where whether if look looks appear appears seem seems actually
     come make give giving provide providing offer tell telling share show put up out down
-    state present help need want like some any few
+    state present help need want like some any few thanks thank hey hi hello
     short brief briefly concise concisely quick quickly simple simply detailed detail little small
     following below above given text passage sentence paragraph piece content way ways method methods
     thing things idea ideas tip tips step steps point points example examples main key important
@@ -226,14 +226,27 @@ class Content:
 
     units: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
+    runs: list[list[str]] = field(default_factory=list)  # the content units of each CJK run, in order
+
+
+# The same quantity written two ways: a week is seven days (一周 / 七天, one-week / 7-day).
+_SAME_QUANTITY = [
+    (re.compile(r"(?:为期)?一(?:个)?(?:周|星期|礼拜)"), "七天"),
+    (re.compile(r"\b(?:one|a|1)[ -]week\b"), "7 day"),
+    (re.compile(r"\bweek\b"), "7 day"),
+]
 
 
 def content_units(text: str, lang: str | None = None) -> Content:
     t = prepare(text)
+    for pattern, repl in _SAME_QUANTITY:
+        t = pattern.sub(repl, t)
     units: set[str] = set()
+    runs: list[list[str]] = []
     for tok in _TOKEN.findall(t):
         if _CJK_RUN.fullmatch(tok):
-            units.update(_zh_content(tok))
+            runs.append(_zh_content(tok))
+            units.update(runs[-1])
         elif tok[0].isdigit():
             units.add("#" + tok)
         elif tok in _EN_NUMBERS:
@@ -247,7 +260,7 @@ def content_units(text: str, lang: str | None = None) -> Content:
             elif stem not in _EN_FUNCTION:
                 units.add(stem)
     numbers = {u for u in units if u.startswith("#")}
-    return Content(units=units, numbers=numbers)
+    return Content(units=units, numbers=numbers, runs=runs)
 
 
 @dataclass
