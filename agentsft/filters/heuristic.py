@@ -73,8 +73,21 @@ def truncated(text: str, lang: str) -> Reason | None:
     return None
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)、．]?|[（(]?[一二三四五六七八九十]+[、.)）])\s*")
+
+
+def repeated_lines(text: str) -> bool:
+    """A degenerate list: at least 6 lines, half of them copies of an earlier one (list markers and markup
+    ignored, so "20. **最佳**" and "21. **最佳**" are the same line)."""
+    keys = [re.sub(r"[\s*_`#>]+", "", _LIST_MARK.sub("", line)) for line in text.splitlines()]
+    keys = [k for k in keys if re.search(r"\w", k)]  # lines of bare punctuation ("}", "---") do not count
+    return len(keys) >= 6 and len(keys) - len(set(keys)) >= 0.5 * len(keys)
+
+
 def repetitive(text: str, lang: str) -> Reason | None:
-    """A degenerate generation: one n-gram making up a large share of the text."""
+    """A degenerate generation: one n-gram making up a large share of the text, or mostly repeated lines."""
+    if repeated_lines(text):
+        return Reason.REPETITIVE
     units = list(re.sub(r"\s+", "", text)) if lang == "zh" else text.lower().split()
     n = 3 if lang == "zh" else 2
     grams = [tuple(units[i : i + n]) for i in range(len(units) - n + 1)]

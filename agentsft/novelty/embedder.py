@@ -61,7 +61,9 @@ class Embedder:
                     if Path(src).exists():
                         os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
 
+                    hf_logging.disable_progress_bar()  # no stray "Loading weights" bar under our own display
                     model = SentenceTransformer(src, device=self.device)
                     model.max_seq_length = min(self.max_seq_length, model.max_seq_length or self.max_seq_length)
                     dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

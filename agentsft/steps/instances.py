@@ -56,7 +56,10 @@ def parse_instance(answer: str, classification: bool) -> tuple[str, str] | None:
     return _clean_input(fields.get("input", "")), fields["output"]
 
 
-def attach_instances(cands: list[Candidate], results, model_id: str) -> tuple[list[Candidate], list[Reject]]:
+def attach_instances(cands: list[Candidate], results, model_id: str,
+                     max_tokens: int | None = None) -> tuple[list[Candidate], list[Reject]]:
+    """Candidates with input and output attached, and a reject for each answer that failed, was cut at
+    ``max_tokens`` (an output that ran out of room is unfinished) or could not be parsed."""
     kept: list[Candidate] = []
     rejects: list[Reject] = []
     for c, res in zip(cands, results):
@@ -64,6 +67,12 @@ def attach_instances(cands: list[Candidate], results, model_id: str) -> tuple[li
         if not res.ok:
             rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.LLM_ERROR,
                                   detail=res.error[:500], candidate=record))
+            continue
+        if max_tokens and res.usage.completion_tokens >= max_tokens - 2:
+            record["answer"] = res.text[:2000]
+            rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.TRUNCATED,
+                                  detail=f"answer cut at max_tokens ({res.usage.completion_tokens} tokens)",
+                                  candidate=record))
             continue
         parsed = parse_instance(res.text, bool(c.task_type and is_classification(c.task_type)))
         if parsed is None:
@@ -85,4 +94,4 @@ def generate_instances(cands: list[Candidate], cfg, llm) -> tuple[list[Candidate
         update={"prompt_template": f"{c.provenance.prompt_template}+{pid}"})}) for c, (_, pid) in zip(cands, requests)]
     results = llm.complete_many([r[0] for r in requests], temperature=cfg.temperature,
                                 max_tokens=cfg.max_tokens, seed=cfg.seed, tag="instances")
-    return attach_instances(cands, results, llm.model_id)
+    return attach_instances(cands, results, llm.model_id, cfg.max_tokens)

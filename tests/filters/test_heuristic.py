@@ -9,6 +9,7 @@ from agentsft.filters.heuristic import (
     check_output,
     echoes,
     non_text,
+    repeated_lines,
     repetitive,
     truncated,
     wrong_language,
@@ -109,6 +110,25 @@ def test_repetitive_ignores_short_text():
 def test_repetitive_allows_natural_repetition():
     text = "Compare the cost of the train and the cost of the bus for a family of four travelling to Paris."
     assert repetitive(text, "en") is None
+
+
+def test_repetitive_rejects_numbered_list_of_one_repeated_item():
+    # a degenerate output seen from the embedded model: the numbers differ, the item does not
+    text = "以下是建议：\n" + "\n".join(f"{i}. **最佳**" for i in range(1, 41))
+    assert repetitive(text, "zh") is Reason.REPETITIVE
+    assert repetitive("\n".join(f"- step {i % 2}" for i in range(10)), "en") is Reason.REPETITIVE
+
+
+def test_repeated_lines_needs_six_lines_and_half_copies():
+    assert not repeated_lines("a\na\na\na\na")  # five lines: too few to judge
+    assert repeated_lines("a\na\na\na\nb\nc")  # 6 lines, 3 of them copies
+    assert not repeated_lines("a\na\na\nb\nc\nd")  # 6 lines, 2 copies: under half
+    assert not repeated_lines("a\na\nb\nc\nd\ne")  # one copy out of six
+
+
+def test_repetitive_keeps_a_list_with_distinct_items():
+    text = "\n".join(f"{i}. 第{i}步：{w}" for i, w in enumerate(["洗菜", "切菜", "热锅", "下油", "翻炒", "装盘"], 1))
+    assert repetitive(text, "zh") is None
 
 
 # -- blacklisted ------------------------------------------------------------------------

@@ -211,3 +211,18 @@ def test_attach_mixed_batch_keeps_order():
         ("c1", Reason.LLM_ERROR),
         ("c2", Reason.INSTANCE_UNPARSABLE),
     ]
+
+
+def test_attach_rejects_an_answer_cut_at_max_tokens():
+    cut = _res("Output: 1. 最佳\n2. 最", usage=Usage(completion_tokens=511, calls=1))
+    whole = _res("Output: a finished answer", usage=Usage(completion_tokens=40, calls=1))
+    kept, rejects = attach_instances([_cand("c1"), _cand("c2")], [cut, whole], "m", max_tokens=512)
+    assert [c.id for c in kept] == ["c2"]
+    assert [(r.candidate_id, r.reason, r.stage) for r in rejects] == [("c1", Reason.TRUNCATED, Stage.INSTANCES)]
+    assert "511 tokens" in rejects[0].detail and rejects[0].candidate["answer"].startswith("Output: 1.")
+
+
+def test_attach_without_max_tokens_does_not_judge_length():
+    long = _res("Output: long", usage=Usage(completion_tokens=10_000, calls=1))
+    kept, rejects = attach_instances([_cand("c1")], [long], "m")
+    assert len(kept) == 1 and rejects == []
