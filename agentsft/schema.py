@@ -189,6 +189,8 @@ class Provenance(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)
     novelty: dict[str, Any] = Field(default_factory=dict)
+    trimmed: bool = Field(default=False, description="the answer ran into max_tokens and was cut back to its "
+                                                     "last finished sentence")
 
 
 class Candidate(BaseModel):

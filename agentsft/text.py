@@ -39,3 +39,13 @@ def latin_words(text: str) -> list[str]:
 def strip_think(text: str) -> str:
     """Drop reasoning-model ``<think>…</think>`` blocks (an unclosed one runs to the end)."""
     return _THINK.sub("", text or "").strip()
+
+
+_SENTENCE_END = re.compile(r"(?:[。！？!?…；;]|\.(?=\s|$))[”’\"')）]*|\n")
+
+
+def trim_to_sentence(text: str) -> str:
+    """``text`` cut back to the end of its last finished sentence (or line), for an answer that ran into the
+    token limit mid-sentence; ``""`` when no sentence ever finished."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return text[: ends[-1]].rstrip() if ends else ""

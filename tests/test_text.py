@@ -1,8 +1,8 @@
-"""Tests for agentsft.text: CJK counting, language guess, length units, Latin words, <think> stripping."""
+"""Tests for agentsft.text: CJK counting, language guess, length units, Latin words, <think> stripping, trimming."""
 
 import pytest
 
-from agentsft.text import cjk_count, cjk_ratio, guess_lang, latin_words, length_units, strip_think
+from agentsft.text import cjk_count, cjk_ratio, guess_lang, latin_words, length_units, strip_think, trim_to_sentence
 
 
 def test_cjk_count_counts_only_cjk_ideographs():
@@ -79,3 +79,16 @@ def test_strip_think_is_case_insensitive_and_multiline_and_handles_several_block
 def test_strip_think_handles_none_and_plain_text():
     assert strip_think(None) == ""
     assert strip_think("  plain  ") == "plain"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("第一句。第二句没完", "第一句。"),
+    ("他说：“好的。”然后", "他说：“好的。”"),
+    ("One sentence. Another one is cut", "One sentence."),
+    ("v1.2 is out! and then", "v1.2 is out!"),  # a dot inside a number is not a sentence end
+    ("line one\nline two unfinished", "line one"),
+    ("no end at all", ""),
+    ("", ""),
+])
+def test_trim_to_sentence(text, kept):
+    assert trim_to_sentence(text) == kept

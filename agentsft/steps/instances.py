@@ -7,7 +7,7 @@ import re
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reason, Reject, Stage
 from agentsft.steps.classify import is_classification
-from agentsft.text import strip_think
+from agentsft.text import strip_think, trim_to_sentence
 
 _MARK = re.compile(
     r"^\s*(?:\*\*)?(输入|输出|类别|标签|input|output|class|label|category)(?:\*\*)?\s*[:：](?:\*\*)?\s*",
@@ -58,8 +58,9 @@ def parse_instance(answer: str, classification: bool) -> tuple[str, str] | None:
 
 def attach_instances(cands: list[Candidate], results, model_id: str,
                      max_tokens: int | None = None) -> tuple[list[Candidate], list[Reject]]:
-    """Candidates with input and output attached, and a reject for each answer that failed, was cut at
-    ``max_tokens`` (an output that ran out of room is unfinished) or could not be parsed."""
+    """Candidates with input and output attached, and a reject for each answer that failed or could not be
+    parsed. An answer that ran into ``max_tokens`` is cut back to its last finished sentence (marked
+    ``provenance.trimmed``), or rejected as truncated when no sentence finished."""
     kept: list[Candidate] = []
     rejects: list[Reject] = []
     for c, res in zip(cands, results):
@@ -68,13 +69,15 @@ def attach_instances(cands: list[Candidate], results, model_id: str,
             rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.LLM_ERROR,
                                   detail=res.error[:500], candidate=record))
             continue
-        if max_tokens and res.usage.completion_tokens >= max_tokens - 2:
+        cut = bool(max_tokens) and res.usage.completion_tokens >= max_tokens - 2
+        text = trim_to_sentence(strip_think(res.text)) if cut else res.text
+        if cut and not text:
             record["answer"] = res.text[:2000]
             rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.TRUNCATED,
-                                  detail=f"answer cut at max_tokens ({res.usage.completion_tokens} tokens)",
-                                  candidate=record))
+                                  detail=f"answer cut at max_tokens ({res.usage.completion_tokens} tokens) "
+                                         "before any sentence ended", candidate=record))
             continue
-        parsed = parse_instance(res.text, bool(c.task_type and is_classification(c.task_type)))
+        parsed = parse_instance(text, bool(c.task_type and is_classification(c.task_type)))
         if parsed is None:
             record["answer"] = res.text[:2000]
             rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.INSTANCE_UNPARSABLE,
@@ -83,7 +86,7 @@ def attach_instances(cands: list[Candidate], results, model_id: str,
         prov = c.provenance
         usage = prov.usage.add(res.usage)
         timings = {**prov.timings, "instances_s": round(res.seconds, 3)}
-        prov = prov.model_copy(update={"usage": usage, "timings": timings, "model": model_id})
+        prov = prov.model_copy(update={"usage": usage, "timings": timings, "model": model_id, "trimmed": cut})
         kept.append(c.model_copy(update={"input": parsed[0], "output": parsed[1], "provenance": prov}))
     return kept, rejects
 

@@ -213,16 +213,24 @@ def test_attach_mixed_batch_keeps_order():
     ]
 
 
-def test_attach_rejects_an_answer_cut_at_max_tokens():
-    cut = _res("Output: 1. 最佳\n2. 最", usage=Usage(completion_tokens=511, calls=1))
+def test_attach_trims_an_answer_cut_at_max_tokens_to_its_last_sentence():
+    cut = _res("Output: 第一句说完了。第二句也说完了！第三句没说", usage=Usage(completion_tokens=511, calls=1))
     whole = _res("Output: a finished answer", usage=Usage(completion_tokens=40, calls=1))
     kept, rejects = attach_instances([_cand("c1"), _cand("c2")], [cut, whole], "m", max_tokens=512)
-    assert [c.id for c in kept] == ["c2"]
-    assert [(r.candidate_id, r.reason, r.stage) for r in rejects] == [("c1", Reason.TRUNCATED, Stage.INSTANCES)]
-    assert "511 tokens" in rejects[0].detail and rejects[0].candidate["answer"].startswith("Output: 1.")
+    assert rejects == []
+    assert kept[0].output == "第一句说完了。第二句也说完了！" and kept[0].provenance.trimmed
+    assert kept[1].output == "a finished answer" and not kept[1].provenance.trimmed
+
+
+def test_attach_rejects_a_cut_answer_with_no_finished_sentence():
+    cut = _res("Output: 1, 2, 3, 4, 5, 6, 7", usage=Usage(completion_tokens=512, calls=1))
+    kept, rejects = attach_instances([_cand("c1")], [cut], "m", max_tokens=512)
+    assert kept == []
+    assert [(r.reason, r.stage) for r in rejects] == [(Reason.TRUNCATED, Stage.INSTANCES)]
+    assert "512 tokens" in rejects[0].detail and rejects[0].candidate["answer"].startswith("Output: 1,")
 
 
 def test_attach_without_max_tokens_does_not_judge_length():
-    long = _res("Output: long", usage=Usage(completion_tokens=10_000, calls=1))
+    long = _res("Output: long and unfinished", usage=Usage(completion_tokens=10_000, calls=1))
     kept, rejects = attach_instances([_cand("c1")], [long], "m")
-    assert len(kept) == 1 and rejects == []
+    assert kept[0].output == "long and unfinished" and rejects == []
