@@ -126,6 +126,12 @@ def test_repeated_lines_needs_six_lines_and_half_copies():
     assert not repeated_lines("a\na\nb\nc\nd\ne")  # one copy out of six
 
 
+def test_repeated_lines_ignores_lines_of_bare_punctuation():
+    nested = "[\n  [\n    [\n      1,\n      2\n    ]\n  ]\n]"  # nested JSON: most lines are brackets
+    assert not repeated_lines(nested)
+    assert repetitive(nested, "en") is None
+
+
 def test_repetitive_keeps_a_list_with_distinct_items():
     text = "\n".join(f"{i}. 第{i}步：{w}" for i, w in enumerate(["洗菜", "切菜", "热锅", "下油", "翻炒", "装盘"], 1))
     assert repetitive(text, "zh") is None
