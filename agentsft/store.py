@@ -89,6 +89,7 @@ class RunStore:
             self._reject_ids.add(rec["candidate_id"])
             self.reasons[rec["reason"]] += 1
         self._candidate_ids = {s.provenance.candidate_id for s in self.samples} | self._reject_ids
+        self._rounds: list[dict[str, Any]] = list(iter_jsonl(self.rounds_path))
 
     @staticmethod
     def cache_file(root: Path) -> Path:
@@ -108,16 +109,18 @@ class RunStore:
         return self.reasons["duplicate_exact"] + self.reasons["duplicate_near"]
 
     def rounds(self) -> list[dict[str, Any]]:
-        return list(iter_jsonl(self.rounds_path))
+        """The rounds logged so far (read from ``rounds.jsonl`` once, kept in memory)."""
+        return list(self._rounds)
 
     def log_round(self, stats: dict[str, Any]) -> None:
         """Per-round acceptance (one line a round; a re-run of the same round after a crash is skipped)."""
         with self._lock:
-            if any(r.get("round") == stats["round"] for r in self.rounds()):
+            if any(r.get("round") == stats["round"] for r in self._rounds):
                 return
             made = stats.get("candidates", 0)
             stats = {**stats, "accept_rate": round(stats.get("accepted", 0) / made, 4) if made else 0.0}
             self._append(self.rounds_path, stats)
+            self._rounds.append(stats)
 
     def seen_candidate(self, candidate_id: str) -> bool:
         return candidate_id in self._candidate_ids

@@ -250,3 +250,13 @@ def test_check_fingerprint_mismatch_allowed_with_force(tmp_path):
     store = RunStore(tmp_path)
     store.write_manifest({"fingerprint": "abc"})
     store.check_fingerprint("def", force=True)
+
+
+def test_log_round_once_per_round_and_reopened_store_sees_it(tmp_path):
+    store = RunStore(tmp_path)
+    store.log_round({"round": 1, "candidates": 4, "accepted": 1})
+    store.log_round({"round": 1, "candidates": 9, "accepted": 9})  # a re-run of round 1 after a crash
+    store.log_round({"round": 2, "candidates": 0, "accepted": 0})
+    assert [(r["round"], r["accept_rate"]) for r in store.rounds()] == [(1, 0.25), (2, 0.0)]
+    assert len((tmp_path / "rounds.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    assert RunStore(tmp_path).rounds() == store.rounds()
