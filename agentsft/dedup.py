@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from agentsft.io.records import load_records, read_text
-from agentsft.io.writers import write_jsonl
+from agentsft.io.records import is_json_array, load_records, read_text
+from agentsft.io.writers import write_atomic, write_jsonl
 from agentsft.schema import Reason
 
 FIELDS = ("instruction", "output", "all")
@@ -109,42 +108,6 @@ def record_text(rec: dict[str, Any], fmt: str, field: str) -> str:
     return _str(text or None, key)
 
 
-def _is_array(text: str) -> bool:
-    body = text.lstrip()
-    if not body.startswith("["):
-        return False
-    try:
-        return isinstance(json.loads(body), list)
-    except json.JSONDecodeError:
-        return False
-
-
-def _write_array(path: Path, records: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(records, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_lines(path: Path, lines: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            for line in lines:
-                fh.write(line.rstrip("\r\n") + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
               rejects_path: str | os.PathLike[str], field: str = "instruction", threshold: float | None = None,
               fmt: str = "auto", *, novelty: Any = None, chunk: int = 256) -> DedupSummary:
@@ -160,8 +123,8 @@ def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
     if field not in FIELDS:
         raise ValueError(f"unknown field {field!r}; choose one of: {', '.join(FIELDS)}")
     started = time.perf_counter()
-    name, records = load_records(in_path, fmt)
     text = read_text(in_path)
+    name, records = load_records(in_path, fmt, text)
     summary = DedupSummary(format=name, field=field, read=len(records))
     cfg: dict[str, Any] = {}
     if novelty is not None:
@@ -205,8 +168,9 @@ def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
     keep.sort()
     summary.kept = len(keep)
     out = Path(out_path)
-    if _is_array(text):
-        _write_array(out, [records[k][1] for k in keep])
+    if is_json_array(text):
+        kept = json.dumps([records[k][1] for k in keep], ensure_ascii=False, indent=2)
+        write_atomic(out, [kept, "\n"])
     else:
         raw = text.split("\n")
         lines = []
@@ -218,7 +182,7 @@ def run_dedup(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
             except json.JSONDecodeError:
                 same = False
             lines.append(candidate if same else json.dumps(rec, ensure_ascii=False))
-        _write_lines(out, lines)
+        write_atomic(out, (line.rstrip("\r\n") + "\n" for line in lines))
     rejects.sort(key=lambda r: r["line"])
     write_jsonl(rejects_path, rejects)
     summary.seconds = round(time.perf_counter() - started, 3)

@@ -145,6 +145,20 @@ def _parse_jsonl(path: str | os.PathLike[str], text: str) -> list[Record]:
     return records
 
 
+def is_json_array(text: str) -> bool:
+    """True when ``text`` holds one JSON array rather than JSON lines (which may also start with "[" when the
+    first line is a complete value followed by more lines)."""
+    body = text.lstrip()
+    if not body.startswith("["):
+        return False
+    head, sep, rest = body.partition("\n")
+    try:
+        json.loads(head)
+    except json.JSONDecodeError:
+        return True  # the array goes on past line 1
+    return not (sep and rest.strip())
+
+
 def parse_records(path: str | os.PathLike[str], text: str) -> list[Record]:
     """Split a text into (line, object) records; JSON array or JSON lines."""
     body = text.lstrip()
@@ -152,13 +166,7 @@ def parse_records(path: str | os.PathLike[str], text: str) -> list[Record]:
         raise InputError(path, None, "file is empty")
     first_line = text.count("\n", 0, len(text) - len(body)) + 1
     if body[0] == "[":
-        head, sep, rest = body.partition("\n")
-        try:
-            json.loads(head)
-            is_lines = bool(sep and rest.strip())  # a complete value on line 1, more after
-        except json.JSONDecodeError:
-            is_lines = False
-        if not is_lines:
+        if is_json_array(text):
             records = _parse_array(path, text)
             if not records:
                 raise InputError(path, None, "file is empty (the JSON array has no records)")
@@ -206,10 +214,11 @@ def unknown_format_error(path: str | os.PathLike[str], records: list[Record]) ->
     )
 
 
-def load_records(path: str | os.PathLike[str], fmt: str = "auto") -> tuple[str, list[Record]]:
-    """Read a file and return (format name, records). Raises InputError / ValueError."""
+def load_records(path: str | os.PathLike[str], fmt: str = "auto", text: str | None = None) -> tuple[str, list[Record]]:
+    """Read a file (or parse its already read ``text``) and return (format name, records).
+    Raises InputError / ValueError."""
     name = normalise_format(fmt)
-    records = parse_records(path, read_text(path))
+    records = parse_records(path, read_text(path) if text is None else text)
     if name == "auto":
         detected = detect_records_format(records)
         if detected is None:

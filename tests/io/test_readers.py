@@ -372,3 +372,16 @@ def test_write_jsonl_roundtrip_and_atomic(tmp_path):
         write_jsonl(out, boom())
     assert out.read_text(encoding="utf-8") == text  # old content intact
     assert os.listdir(out.parent) == ["out.jsonl"]  # no temp file left behind
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[\n  {"instruction": "a"}\n]\n', True),  # a pretty-printed array
+    ('[{"instruction": "a"}]', True),  # an array on one line
+    ('[{"instruction": "a"}]\n{"instruction": "b"}\n', False),  # a complete first line, more lines after
+    ('{"instruction": "a"}\n{"instruction": "b"}\n', False),
+    ('  \n[\n{"instruction": "a"}]', True),  # leading blank lines
+])
+def test_is_json_array(text, expected):
+    from agentsft.io.records import is_json_array
+
+    assert is_json_array(text) is expected
