@@ -39,3 +39,10 @@ def test_lexical_only_gate():
 
 def test_make_gate_off_is_exact():
     assert isinstance(make_gate({"embedder": "off"}, None), ExactGate)
+
+
+def test_make_gate_takes_the_recipe_pair_threshold_for_both_languages():
+    gate = make_gate({"embedder": "none", "pair_threshold": 0.61, "persist": False}, None)
+    assert gate.pair_threshold == {"zh": 0.61, "en": 0.61}
+    default = make_gate({"embedder": "none", "persist": False}, None)
+    assert default.pair_threshold["zh"] != 0.61  # untouched: the tuned value per language
