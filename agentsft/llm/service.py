@@ -36,6 +36,14 @@ class LLMResult(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     cached: bool = False
     seconds: float = 0.0
+    finish_reason: str | None = None  # "stop", "length", ... as the server said (None: not reported)
+
+    def cut_off(self, max_tokens: int | None = None) -> bool:
+        """True when the answer stopped at the token limit: ``finish_reason == "length"``; only when the
+        server reported no finish reason, completion tokens at ``max_tokens``."""
+        if self.finish_reason:
+            return self.finish_reason == "length"
+        return bool(max_tokens) and self.usage.completion_tokens >= max_tokens - 2
 
 
 def is_retriable(exc: BaseException) -> bool:
@@ -101,7 +109,7 @@ class LLMService:
         u = hit.get("usage") or {}
         usage = Usage(prompt_tokens=u.get("prompt_tokens", 0), completion_tokens=u.get("completion_tokens", 0),
                       cached_calls=1)
-        return LLMResult(text=hit.get("text", ""), usage=usage, cached=True)
+        return LLMResult(text=hit.get("text", ""), usage=usage, cached=True, finish_reason=hit.get("finish_reason"))
 
     def _call(self, messages: list[dict[str, Any]], params: dict[str, Any], key: str, tag: str) -> LLMResult:
         for attempt in range(1, self.max_attempts + 1):
@@ -113,9 +121,10 @@ class LLMService:
                     return LLMResult(ok=False, error=_describe(exc))
                 self._sleep(attempt, tag, exc)
                 continue
-            result = LLMResult(text=_text_of(reply), usage=_usage_of(reply))
+            result = LLMResult(text=_text_of(reply), usage=_usage_of(reply), finish_reason=_finish_reason(reply))
             if self.cache is not None:
-                self.cache.put(key, {"text": result.text, "usage": result.usage.model_dump()})
+                self.cache.put(key, {"text": result.text, "usage": result.usage.model_dump(),
+                                     "finish_reason": result.finish_reason})
             return result
         raise AssertionError("unreachable")
 
@@ -142,3 +151,9 @@ def _text_of(message: Any) -> str:
     if callable(text):  # older langchain-core: a method
         return str(text())
     return str(getattr(message, "content", ""))
+
+
+def _finish_reason(message: Any) -> str | None:
+    meta = getattr(message, "response_metadata", None) or {}
+    reason = meta.get("finish_reason") or meta.get("done_reason")
+    return str(reason) if reason else None

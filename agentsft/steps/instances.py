@@ -69,7 +69,7 @@ def attach_instances(cands: list[Candidate], results, model_id: str,
             rejects.append(Reject(candidate_id=c.id, stage=Stage.INSTANCES, reason=Reason.LLM_ERROR,
                                   detail=res.error[:500], candidate=record))
             continue
-        cut = bool(max_tokens) and res.usage.completion_tokens >= max_tokens - 2
+        cut = res.cut_off(max_tokens)
         text = trim_to_sentence(strip_think(res.text)) if cut else res.text
         if cut and not text:
             record["answer"] = res.text[:2000]

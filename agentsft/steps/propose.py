@@ -68,7 +68,7 @@ def candidates_from_answer(result, prov: Provenance, lang: str, call_id: str, ma
         rej = Reject(candidate_id=call_id, stage=Stage.PARSE, reason=Reason.PARSE_EMPTY,
                      detail="no instruction found", candidate={"answer": result.text[:2000]})
         return [], [rej]
-    cut = result.usage.completion_tokens >= max_tokens - 2
+    cut = result.cut_off(max_tokens)
     cands = [
         Candidate(id=f"{call_id}i{k:02d}", lang=lang, instruction=text,
                   maybe_truncated=cut and k == len(items) - 1,
