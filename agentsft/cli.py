@@ -75,7 +75,7 @@ def grow(
 
 
 def _run(cfg, quiet: bool):
-    from agentsft.display import progress_bar, stats_line, summary_table
+    from agentsft.display import live_progress, summary_table
     from agentsft.graph.launch import open_run
 
     run = open_run(cfg)
@@ -85,10 +85,8 @@ def _run(cfg, quiet: bool):
     if quiet:
         summary = run.run()
     else:
-        with progress_bar(err) as bar:
-            task = bar.add_task("grow", total=cfg.target, completed=run.store.accepted, stats="starting")
-            summary = run.run(lambda node, st: bar.update(task, completed=min(run.store.accepted, cfg.target),
-                                                           stats=stats_line(run, st)))
+        with live_progress(run, err, cfg.target) as refresh:
+            summary = run.run(lambda node, st: refresh())
     out.print(summary_table(summary, cfg.out))
     return summary
 

@@ -103,12 +103,17 @@ class RunConfig(BaseModel):
         """Upper bound on candidates so a run always ends, even with a weak model."""
         return self.max_candidates or max(200, self.target * 40)
 
-    def fingerprint(self) -> str:
-        """Hash of the settings that shape the data; a resumed run must match it."""
-        return hashlib.sha256(json.dumps(self.shaping(), sort_keys=True).encode()).hexdigest()[:16]
+    def fingerprint(self, inputs: dict[str, Any] | None = None) -> str:
+        """Hash of what shapes the data; a resumed run must match it. ``inputs`` are what the run resolves:
+        seed file contents, prompt texts, the model and endpoint actually used, the language."""
+        blob = {"settings": self.shaping(), "inputs": inputs or {}}
+        return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def shaping(self) -> dict[str, Any]:
-        skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout"}
+        """Data-shaping settings. Paths and names are left out: the seeds count by content, the model by the
+        resolved model and endpoint, the language as resolved (all in ``fingerprint``'s ``inputs``)."""
+        skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout",
+                "seeds", "model", "base_url", "lang"}
         return {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
 
 

@@ -71,6 +71,7 @@ class Reason(str, Enum):
     OUTPUT_ECHO = "output_echo"
     TARGET_REACHED = "target_reached"
     FIELD_INVALID = "field_invalid"
+    SURPLUS = "surplus"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -92,6 +93,7 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.OUTPUT_ECHO: "the generated output merely repeats the instruction or the input",
     Reason.TARGET_REACHED: "a valid candidate left over after the target count was reached",
     Reason.FIELD_INVALID: "the field to deduplicate is missing, empty or not text (dedup job)",
+    Reason.SURPLUS: "an item beyond the number of new instructions asked for in one call (recorded, not used)",
 }
 
 

@@ -4,14 +4,18 @@ Layout of ``runs/NAME/``::
 
     samples.jsonl     accepted samples, one JSON object a line, fsynced per commit
     rejects.jsonl     every dropped candidate with stage and reason code
+    ledger.jsonl      every candidate minted, one line a proposal round, written (fsynced) before any of
+                      them is screened: the one source of truth for candidate counts and round numbers
     rounds.jsonl      per-round candidates, accepted, duplicates and accept rate (pool saturation)
     manifest.json     config, fingerprint, versions, seed hashes, model, counts
+    .lock             held (flock) by the one process writing the run
     checkpoint.sqlite LangGraph checkpoints (where the loop stands)
     cache.sqlite      LLM request cache (a resume never pays twice)
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -66,20 +70,46 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-class RunStore:
-    """Append-only, idempotent store of one run. Safe to call from several threads."""
+def acquire_lock(root: Path):
+    """An exclusive, non-blocking flock on ``root/.lock`` (released when the process ends), or StoreError."""
+    path = Path(root) / ".lock"
+    fh = open(path, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = fh.read().strip() or "unknown"
+        fh.close()
+        raise StoreError(f"{root}: another agentsft process (pid {holder}) is writing this run directory; "
+                         "wait for it to finish or choose another --out") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    return fh
 
-    def __init__(self, root: Path):
+
+class RunStore:
+    """Append-only, idempotent store of one run. Safe to call from several threads.
+
+    With ``lock=True`` (a writer: the grow run) the directory is locked against a second process before
+    anything is read or repaired.
+    """
+
+    def __init__(self, root: Path, lock: bool = False):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self._lock_file = acquire_lock(self.root) if lock else None
         self.samples_path = self.root / "samples.jsonl"
         self.rejects_path = self.root / "rejects.jsonl"
         self.manifest_path = self.root / "manifest.json"
         self.checkpoint_path = self.root / "checkpoint.sqlite"
         self.rounds_path = self.root / "rounds.jsonl"
-        self.cache_path = self.cache_file(self.root)
+        self.ledger_path = self.root / "ledger.jsonl"
+        self.cache_path = self.root / "cache.sqlite"
         self._lock = threading.Lock()
-        self.repaired = sum(repair_torn_tail(p) for p in (self.samples_path, self.rejects_path, self.rounds_path))
+        paths = (self.samples_path, self.rejects_path, self.rounds_path, self.ledger_path)
+        self.repaired = sum(repair_torn_tail(p) for p in paths)
         self.samples: list[Sample] = [Sample.model_validate(d) for d in iter_jsonl(self.samples_path)]
         self._sample_ids = {s.id for s in self.samples}
         self._instr_keys = {normalise(s.instruction) for s in self.samples}
@@ -90,6 +120,17 @@ class RunStore:
             self.reasons[rec["reason"]] += 1
         self._candidate_ids = {s.provenance.candidate_id for s in self.samples} | self._reject_ids
         self._rounds: list[dict[str, Any]] = list(iter_jsonl(self.rounds_path))
+        self._minted: dict[str, dict[str, Any]] = {}  # candidate id -> candidate dump, in minting order
+        self._minted_round: dict[str, int] = {}
+        self.last_round = max((r.get("round", 0) for r in self._rounds), default=0)
+        for entry in iter_jsonl(self.ledger_path):
+            self._load_ledger_entry(entry)
+
+    def close(self) -> None:
+        """Release the directory lock (also released when the process ends)."""
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
 
     @staticmethod
     def cache_file(root: Path) -> Path:
@@ -104,6 +145,18 @@ class RunStore:
     @property
     def rejected(self) -> int:
         return len(self._reject_ids)
+
+    @property
+    def candidates(self) -> int:
+        """Every candidate the run has made: minted in the ledger, or settled (a sample or a reject)."""
+        return len(self._candidate_ids | self._minted.keys())
+
+    def orphans(self) -> list[dict[str, Any]]:
+        """Minted candidates not yet settled (in flight when a run stopped), in minting order."""
+        return [c for cid, c in self._minted.items() if cid not in self._candidate_ids]
+
+    def round_of(self, candidate_id: str) -> int:
+        return self._minted_round.get(candidate_id, 0)
 
     def duplicates(self) -> int:
         return self.reasons["duplicate_exact"] + self.reasons["duplicate_near"]
@@ -129,6 +182,25 @@ class RunStore:
         return normalise(instruction) in self._instr_keys
 
     # -- writes ---------------------------------------------------------------
+    def mint(self, round_no: int, candidates: list[dict[str, Any]], rejects: list[Reject]) -> None:
+        """Record a proposal round's candidates and call-level rejects (one fsynced ledger line), then the
+        rejects. Called before any candidate of the round is screened, so none can be lost or counted twice."""
+        entry = {"round": round_no, "minted": candidates, "rejects": [r.model_dump(mode="json") for r in rejects]}
+        with self._lock:
+            self._append(self.ledger_path, entry)
+        self._load_ledger_entry(entry)
+
+    def _load_ledger_entry(self, entry: dict[str, Any]) -> None:
+        """Take a ledger line into memory; a call-level reject it lists that never reached rejects.jsonl
+        (a crash in between) is written now."""
+        round_no = int(entry.get("round", 0))
+        self.last_round = max(self.last_round, round_no)
+        for cand in entry.get("minted", []):
+            self._minted[cand["id"]] = cand
+            self._minted_round[cand["id"]] = round_no
+        for rec in entry.get("rejects", []):
+            self.reject(Reject.model_validate(rec))
+            self._minted_round[rec["candidate_id"]] = round_no
     def commit(self, sample: Sample) -> bool:
         """Append a sample unless its id or candidate is already stored. Returns True if written."""
         with self._lock:

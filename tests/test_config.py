@@ -182,12 +182,27 @@ def test_fingerprint_ignores_recipe_path(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "flags",
-    [{"seed": 1}, {"lang": "en"}, {"lang": "zh"}, {"model": "other-model"}, {"seeds": [Path("seeds/en.jsonl")]},
-     {"temperature": 0.1}, {"num_new": 3}, {"prompt_version": "v2"}],
+    "flags", [{"seed": 1}, {"temperature": 0.1}, {"num_new": 3}, {"prompt_version": "v2"}, {"max_tokens": 64}],
 )
 def test_fingerprint_changes_with_data_shaping_settings(flags):
     assert _fp(**flags) != _fp()
+
+
+@pytest.mark.parametrize(
+    "flags", [{"lang": "en"}, {"model": "other-model"}, {"base_url": "http://127.0.0.1:9/v1"},
+              {"seeds": [Path("./seeds/zh.jsonl")]}],
+)
+def test_names_and_paths_count_only_as_resolved_inputs(flags):
+    """Seeds count by content, the model by the resolved model and endpoint, the language as resolved: the
+    run passes those as ``inputs`` (see tests/graph/test_ledger.py); a path or a name alone changes nothing."""
+    assert _fp(**flags) == _fp()
+
+
+@pytest.mark.parametrize("key", ["seeds", "model", "prompts", "lang"])
+def test_fingerprint_changes_with_each_resolved_input(key):
+    cfg = build_config(None, {})
+    inputs = {"seeds": ["a1"], "model": "m at http://x/v1", "prompts": "p1", "lang": "zh"}
+    assert cfg.fingerprint(inputs) != cfg.fingerprint({**inputs, key: "changed"})
 
 
 def test_fingerprint_changes_with_nested_filter_setting(tmp_path):

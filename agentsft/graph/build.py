@@ -22,10 +22,22 @@ def open_checkpointer(path: Path) -> SqliteSaver:
     return SqliteSaver(conn)
 
 
+def _tracked(name: str, svc: Services):
+    """The node ``name`` bound to its services, telling ``svc.progress`` when it starts."""
+    work = partial(getattr(nodes, f"{name}_node"), svc=svc)
+
+    def node(state: GrowState) -> GrowState:
+        svc.progress.enter(name, state.get("round", 0), svc.store.reasons)
+        return work(state)
+
+    node.__name__ = name
+    return node
+
+
 def build_grow_graph(svc: Services, checkpointer=None):
     graph = StateGraph(GrowState)
     for name in STEPS:
-        graph.add_node(name, partial(getattr(nodes, f"{name}_node"), svc=svc))
+        graph.add_node(name, _tracked(name, svc))
     graph.add_edge(START, "propose")
     for a, b in zip(STEPS, STEPS[1:]):
         graph.add_edge(a, b)

@@ -18,5 +18,10 @@ def make_llm(cfg: RunConfig, cache_path) -> tuple[LLMService, str]:
 
 def open_run(cfg: RunConfig) -> GrowRun:
     seeds = read_seed_files(cfg.seeds, cfg.seed_format, None)  # bad input fails before anything is written
-    llm, desc = make_llm(cfg, RunStore.cache_file(cfg.out))
-    return GrowRun(cfg, llm, desc, seeds=seeds)
+    store = RunStore(cfg.out, lock=True)  # a second process on this directory stops here, having written nothing
+    try:
+        llm, desc = make_llm(cfg, store.cache_path)
+        return GrowRun(cfg, llm, desc, seeds=seeds, store=store)
+    except BaseException:
+        store.close()
+        raise

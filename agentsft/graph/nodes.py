@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
 from agentsft.prompts import load_prompt
@@ -29,14 +31,27 @@ def _record(svc: Services, rejects: list[Reject]) -> None:
         svc.store.reject(rej)
 
 
+def _base(svc: Services, in_flight: int = 0) -> dict:
+    """Store counts as a round begins (for per-round rates); ``in_flight`` candidates count as this round's."""
+    return {"accepted": svc.store.accepted, "candidates": svc.store.candidates - in_flight,
+            "duplicates": svc.store.duplicates(), "llm_errors": svc.store.reasons["llm_error"],
+            "reasons": dict(svc.store.reasons)}
+
+
 def propose_node(state: GrowState, svc: Services) -> GrowState:
-    round_no = state.get("round", 0) + 1
-    base = {"accepted": svc.store.accepted, "candidates": state.get("candidates", 0),
-            "duplicates": svc.store.duplicates(), "llm_errors": svc.store.reasons["llm_error"]}
-    cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm)
-    _record(svc, rejects)
-    return {"round": round_no, "candidates": state.get("candidates", 0) + len(cands) + len(rejects),
-            "batch": _dump(cands), "round_base": base}
+    """Mint a round of candidates into the store's ledger, or first take back candidates the ledger holds
+    but no sample or reject settles (a replayed node, or a run whose checkpoint was lost)."""
+    orphans = svc.store.orphans()
+    if orphans:
+        round_no = max(svc.store.round_of(c["id"]) for c in orphans)
+        return {"round": round_no, "batch": orphans, "round_base": _base(svc, len(orphans))}
+    round_no = svc.store.last_round + 1
+    base = _base(svc)
+    cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm,
+                             nonce=os.urandom(2).hex())
+    batch = _dump(cands)
+    svc.store.mint(round_no, batch, rejects)
+    return {"round": round_no, "batch": batch, "round_base": base}
 
 
 def screen_node(state: GrowState, svc: Services) -> GrowState:
@@ -62,7 +77,7 @@ def instances_node(state: GrowState, svc: Services) -> GrowState:
 def commit_node(state: GrowState, svc: Services) -> GrowState:
     _record(svc, commit_batch(_load(state), svc.store, svc.gate, svc.cfg.target))
     base = state.get("round_base", {})
-    made = state.get("candidates", 0) - base.get("candidates", 0)
+    made = svc.store.candidates - base.get("candidates", 0)
     svc.store.log_round({
         "round": state.get("round", 0), "candidates": made,
         "accepted": svc.store.accepted - base.get("accepted", 0),
@@ -78,6 +93,6 @@ def stop_reason(state: GrowState, svc: Services) -> str:
     recent = svc.store.rounds()[-FAILING_ROUNDS:]
     if len(recent) == FAILING_ROUNDS and all(r["candidates"] and r["llm_errors"] == r["candidates"] for r in recent):
         return f"the LLM failed on every call for {FAILING_ROUNDS} rounds (see llm_error rejects); rerun to resume"
-    if state.get("candidates", 0) >= svc.cfg.candidate_budget:
+    if svc.store.candidates >= svc.cfg.candidate_budget:
         return f"candidate budget {svc.cfg.candidate_budget} spent (is the model too weak for this language?)"
     return ""

@@ -17,7 +17,9 @@ from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, r
 from agentsft.graph.services import Services
 from agentsft.io import read_seed_files
 from agentsft.novelty import make_gate
-from agentsft.schema import Usage
+from agentsft.prompts import prompt_digest
+from agentsft.schema import Candidate, Usage
+from agentsft.steps.commit import commit_batch
 from agentsft.store import RunStore
 
 PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
@@ -60,13 +62,18 @@ class Summary:
 class GrowRun:
     """One run directory, ready to start or continue."""
 
-    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None):
+    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None, store: RunStore | None = None):
         self.cfg = cfg
         self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
         self.lang = cfg.lang or majority_lang(self.seeds)
-        self.store = RunStore(cfg.out)
-        self.store.check_fingerprint(cfg.fingerprint(), cfg.force)
         self.llm = llm
+        self.store = store if store is not None else RunStore(cfg.out, lock=True)
+        self.fingerprint = cfg.fingerprint(self.inputs())
+        try:
+            self.store.check_fingerprint(self.fingerprint, cfg.force)
+        except Exception:
+            self.store.close()
+            raise
         self.model_desc = model_desc
         self.gate = gate if gate is not None else make_gate(cfg.novelty, cfg.out)
         for s in self.seeds:
@@ -79,26 +86,41 @@ class GrowRun:
         self.started = time.time()
         self.prior_usage = Usage.model_validate((self.store.read_manifest() or {}).get("usage_total", {}))
 
+    def inputs(self) -> dict:
+        """What the run resolved that shapes its data (goes into the fingerprint)."""
+        return {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
+                "prompts": prompt_digest(self.lang, self.cfg.prompt_version)}
+
     def state(self) -> dict:
         return dict(self.app.get_state(run_config(1)).values)
 
     def run(self, on_step: Callable[[str, dict], None] | None = None) -> Summary:
-        self.write_manifest("running")
-        rounds = self.cfg.candidate_budget // max(1, self.cfg.batch_size) + 2
-        config = run_config(rounds)
-        inputs = None if pending(self.app) else {"batch": [], "stop": ""}
-        if inputs is not None and self.store.accepted >= self.cfg.target:
+        """Start or continue the loop until it stops; the directory lock is released however it ends."""
+        try:
+            self.write_manifest("running")
+            rounds = self.cfg.candidate_budget // max(1, self.cfg.batch_size) + 2
+            inputs = None if pending(self.app) else {"batch": [], "stop": ""}
+            if inputs is not None and self.store.accepted >= self.cfg.target:
+                self._settle_leftovers()
+                return self.finish()
+            for update in self.app.stream(inputs, run_config(rounds), stream_mode="updates"):
+                for node, _ in update.items():
+                    if on_step:
+                        on_step(node, self.state())
             return self.finish()
-        for update in self.app.stream(inputs, config, stream_mode="updates"):
-            for node, _ in update.items():
-                if on_step:
-                    on_step(node, self.state())
-        return self.finish()
+        finally:
+            self.store.close()
+
+    def _settle_leftovers(self) -> None:
+        """Candidates left in flight by a run that reached its target before it stopped become rejects."""
+        leftovers = [Candidate.model_validate(c) for c in self.store.orphans()]
+        for rej in commit_batch(leftovers, self.store, self.gate, self.cfg.target):
+            self.store.reject(rej)
 
     def summary(self) -> Summary:
         st = self.state()
         return Summary(
-            candidates=st.get("candidates", 0), accepted=self.store.accepted, rejected=self.store.rejected,
+            candidates=self.store.candidates, accepted=self.store.accepted, rejected=self.store.rejected,
             reasons=dict(self.store.reasons), stop=st.get("stop") or "target reached",
             usage=self.prior_usage.add(self.llm.usage).model_dump(), seconds=round(time.time() - self.started, 2),
         )
@@ -115,7 +137,8 @@ class GrowRun:
         old = self.store.read_manifest() or {}
         data = {
             "status": status,
-            "fingerprint": self.cfg.fingerprint(),
+            "fingerprint": self.fingerprint,
+            "inputs": self.inputs(),
             "config": self.cfg.model_dump(mode="json"),
             "lang": self.lang,
             "model": self.model_desc,

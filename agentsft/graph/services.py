@@ -11,6 +11,20 @@ from agentsft.store import RunStore
 
 
 @dataclass
+class Progress:
+    """Where the loop stands, for a display polling from another thread (set as each node starts)."""
+
+    stage: str = "starting"
+    round: int = 0
+    round_reasons: dict[str, int] = field(default_factory=dict)  # reject counts when the round began
+
+    def enter(self, stage: str, round_no: int, reasons: dict[str, int]) -> None:
+        if stage == "propose":
+            self.round_reasons = dict(reasons)
+        self.stage, self.round = stage, round_no
+
+
+@dataclass
 class Services:
     cfg: RunConfig
     lang: str
@@ -19,6 +33,7 @@ class Services:
     llm: object  # agentsft.llm.LLMService or anything with model_id and complete_many
     gate: NoveltyGate
     demo_seeds: list[SeedTask] = field(default_factory=list)
+    progress: Progress = field(default_factory=Progress)
 
     def __post_init__(self) -> None:
         same_lang = [s for s in self.seeds if (s.lang or self.lang) == self.lang]

@@ -5,6 +5,7 @@ Templates use ``$name`` placeholders (``string.Template``) so that braces in see
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,3 +35,11 @@ def load_prompt(name: str, lang: str, version: str = "v1") -> Prompt:
     if not path.exists():
         raise FileNotFoundError(f"no prompt template {path.relative_to(HERE.parent)}")
     return Prompt(name, lang, version, Template(path.read_text(encoding="utf-8")))
+
+
+def prompt_digest(lang: str, version: str = "v1") -> str:
+    """sha256 over every template of one language and version (names and texts): a run's data depends on it."""
+    h = hashlib.sha256()
+    for path in sorted((HERE / lang).glob(f"*.{version}.txt")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

@@ -59,11 +59,12 @@ def build_requests(seeds, pool, cfg, lang: str, round_no: int) -> list[tuple[lis
 
 
 def candidates_from_answer(result, prov: Provenance, lang: str, call_id: str, max_tokens: int, num_new: int):
-    """Turn one LLM result into candidates, or into one reject when it yields none."""
+    """Turn one LLM result into candidates (the first ``num_new`` items) and rejects: one for a failed or
+    empty answer, one ``surplus`` reject for each item beyond ``num_new``. Every parsed item is accounted for."""
     prov = prov.model_copy(update={"timings": {"propose_s": round(result.seconds, 3)}, "usage": result.usage})
     if not result.ok:
         return [], [Reject(candidate_id=call_id, stage=Stage.PROPOSE, reason=Reason.LLM_ERROR, detail=result.error[:500])]
-    items = parse_instructions(result.text)[:num_new]
+    items = parse_instructions(result.text)
     if not items:
         rej = Reject(candidate_id=call_id, stage=Stage.PARSE, reason=Reason.PARSE_EMPTY,
                      detail="no instruction found", candidate={"answer": result.text[:2000]})
@@ -76,10 +77,20 @@ def candidates_from_answer(result, prov: Provenance, lang: str, call_id: str, ma
                                                      "usage": result.usage if k == 0 else Usage()}))
         for k, text in enumerate(items)
     ]
-    return cands, []
+    surplus = [Reject(candidate_id=c.id, stage=Stage.PARSE, reason=Reason.SURPLUS,
+                      detail=f"item {k + 1} of {len(items)}; {num_new} asked for", candidate=c.model_dump(mode="json"))
+               for k, c in enumerate(cands) if k >= num_new]
+    return cands[:num_new], surplus
 
 
-def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer) -> tuple[list[Candidate], list[Reject]]:
+def round_prefix(round_no: int, nonce: str) -> str:
+    """Candidate ids of a round start with this: the round (from the store's ledger) and a fresh nonce, so
+    ids never collide, even when a checkpoint is lost and a round number were to come round again."""
+    return f"r{round_no:04d}{nonce}"
+
+
+def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer,
+            nonce: str = "") -> tuple[list[Candidate], list[Reject]]:
     requests = build_requests(seeds, pool, cfg, lang, round_no)
     results = llm.complete_many(
         [r[0] for r in requests], temperature=cfg.temperature, max_tokens=cfg.max_tokens,
@@ -89,7 +100,8 @@ def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer) -> tuple
     rejects: list[Reject] = []
     for call, ((_, _, prov), result) in enumerate(zip(requests, results)):
         prov.model = llm.model_id
-        c, r = candidates_from_answer(result, prov, lang, f"r{round_no:04d}c{call:02d}", cfg.max_tokens, cfg.num_new)
+        call_id = f"{round_prefix(round_no, nonce)}c{call:02d}"
+        c, r = candidates_from_answer(result, prov, lang, call_id, cfg.max_tokens, cfg.num_new)
         cands += c
         rejects += r
     return cands, rejects
