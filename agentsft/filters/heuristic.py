@@ -6,62 +6,103 @@ import re
 from collections import Counter
 from typing import Callable
 
+from agentsft.filters import rules
 from agentsft.schema import Reason, normalise
-from agentsft.text import cjk_count, cjk_ratio, latin_words, length_units
+from agentsft.text import cjk_count, latin_words, length_units
 
-# Tasks a text-only model cannot do (Self-Instruct's list, widened, plus Chinese).
-BLACKLIST_EN = (
-    "image", "images", "picture", "pictures", "photo", "photos", "graph", "graphs", "chart", "diagram",
-    "flowchart", "draw", "drawing", "plot", "map", "maps", "video", "videos", "audio", "music", "song recording",
-    "file", "files", "attachment", "link", "url", "website link", "http", "www.", "go to", "screenshot",
-)
-BLACKLIST_ZH = (
-    "图片", "图像", "照片", "画一", "画出", "绘制", "插图", "图表", "流程图", "思维导图", "地图", "视频", "音频",
-    "录音", "音乐文件", "文件", "附件", "链接", "网址", "网页", "截图", "扫描件", "http", "www.",
-)
-BAD_STARTS_ZH = ("以下是", "下面是", "这里是", "当然", "好的", "好，", "以上", "注意：", "示例任务", "新的任务", "回答：")
-BAD_STARTS_EN = ("here are", "here is", "sure", "certainly", "okay", "ok,", "note:", "example tasks", "new task")
+_REFERENCE = re.compile("|".join(rules.BLACKLIST_REFERENCE_EN + rules.BLACKLIST_REFERENCE_ZH), re.S)
+_NON_TEXT_TASK = re.compile("|".join(rules.BLACKLIST_TASK_EN + rules.BLACKLIST_TASK_ZH))
+_CODE = re.compile("|".join(rules.CODE_CUES))
+_BAD_INTRO = {"zh": re.compile(rules.BAD_INTRO_ZH), "en": re.compile(rules.BAD_INTRO_EN)}
 _DANGLING_ZH = ("，", "、", "：", ":", "（", "(", "“", "和", "的", "与", "及", "或", "把", "将", "是")
 _DANGLING_EN = (",", ":", "(", " and", " or", " the", " a", " an", " of", " to", " with", " for", " in", " is")
 
 Filter = Callable[[str, str], "Reason | None"]
 
 
+# Weights of the language measure: a Latin word counts as much as two Chinese characters (a Chinese word is
+# about two characters); kana and hangul count double for zh, as they are never Chinese prose.
+_WORD_WEIGHT = 2
+_ZH_MIN_SHARE = 0.4  # a zh instruction's prose: at least 40% Chinese by that weight
+_MIN_PROSE = 6  # weighted units a text needs before its letter share is judged (or its head alone)
+_MATERIAL = re.compile("|".join(rules.MATERIAL), re.S)
+_IDENTIFIER = re.compile(rules.IDENTIFIER)
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff]")
+_COLON = re.compile(rules.MATERIAL_COLON)
+_CUE = {"zh": re.compile(rules.TRANSLATE_CUE_ZH), "en": re.compile(rules.TRANSLATE_CUE_EN, re.I)}
+_FOREIGN_RUN = {"zh": re.compile(r"[A-Za-z][A-Za-z0-9'’,;.!? -]*[A-Za-z0-9.!?]"),
+                "en": re.compile(r"[\u3040-\u30ff\u3400-\u9fff][\u3040-\u30ff\u3400-\u9fff，。！？、；：\s]*")}
+
+
+def letter_counts(text: str) -> tuple[int, int, int]:
+    """(CJK characters, Latin words of 2+ letters, kana/hangul characters); identifiers are not words."""
+    plain = _IDENTIFIER.sub(" ", text)
+    return cjk_count(plain), len(_LATIN.findall(plain)), len(_KANA.findall(plain))
+
+
+def _weight(text: str) -> int:
+    cjk, latin, kana = letter_counts(text)
+    return cjk + _WORD_WEIGHT * latin + kana
+
+
+def prose(text: str, lang: str) -> str:
+    """The instruction's own wording, without the material it quotes or processes: code, quoted spans and
+    bracketed ASCII; what follows a colon (when the words before it are enough to judge); and, in a task
+    that translates or explains foreign text, that text's runs ("把这句话翻译成中文 The quick brown fox")."""
+    body = _MATERIAL.sub(" ", text)
+    head = _COLON.split(body, maxsplit=1)[0]
+    if _weight(head) >= _MIN_PROSE:
+        body = head
+    return _without_foreign_runs(body, lang) if _CUE[lang].search(body) else body
+
+
+def _without_foreign_runs(body: str, lang: str) -> str:
+    """The text a translation task quotes without quotes: CJK runs in en, Latin runs of 3+ words in zh."""
+    if lang == "en":
+        return _FOREIGN_RUN["en"].sub(" ", body)
+    return _FOREIGN_RUN["zh"].sub(lambda m: " " if len(m.group().split()) >= 3 else m.group(), body)
+
+
 def non_text(text: str, lang: str) -> Reason | None:
+    """Empty, starting with a symbol, or mostly digits and symbols with too few words to be a task
+    ("找规律：2，6，12，20，？" has enough Chinese; "123 456 789 a" has not)."""
     stripped = text.strip()
     if not stripped or not (stripped[0].isalnum() or cjk_count(stripped[0]) or stripped[0] in "“\"'《(（【"):
         return Reason.NON_TEXT
     letters = cjk_count(stripped) + sum(1 for ch in stripped if ch.isascii() and ch.isalpha())
-    return Reason.NON_TEXT if letters < 0.5 * len(re.sub(r"\s", "", stripped)) else None
+    if letters >= 0.5 * len(re.sub(r"\s", "", stripped)):
+        return None
+    return None if _weight(stripped) >= _MIN_PROSE else Reason.NON_TEXT
 
 
 def wrong_language(text: str, lang: str) -> Reason | None:
-    ratio = cjk_ratio(text)
+    """Judged on the instruction's own prose (see ``prose``), so a zh task may quote English or code and an
+    en task may quote Chinese. zh needs Chinese to carry the prose; en needs English words and no more
+    CJK characters than two per English word."""
+    cjk, latin, kana = letter_counts(prose(text, lang))
+    if cjk + latin + kana < 2:  # all of it quoted or code: judge the whole text
+        cjk, latin, kana = letter_counts(text)
     if lang == "zh":
-        return Reason.WRONG_LANGUAGE if ratio < 0.5 else None
-    return Reason.WRONG_LANGUAGE if ratio > 0.1 else None
+        ok = cjk >= 2 and cjk >= _ZH_MIN_SHARE * (cjk + _WORD_WEIGHT * (latin + kana))
+    else:
+        ok = latin >= 1 and cjk + kana <= _WORD_WEIGHT * latin
+    return None if ok else Reason.WRONG_LANGUAGE
 
 
 def bad_start(text: str, lang: str) -> Reason | None:
     low = text.strip().lower()
-    starts = BAD_STARTS_ZH if lang == "zh" else BAD_STARTS_EN
-    return Reason.BAD_START if low.startswith(starts) else None
+    starts = rules.BAD_STARTS_ZH if lang == "zh" else rules.BAD_STARTS_EN
+    return Reason.BAD_START if low.startswith(starts) or _BAD_INTRO[lang].search(low) else None
 
 
 def blacklisted(text: str, lang: str) -> Reason | None:
+    """A task a text model cannot do: it points at an image, video, audio, link or file it was not given
+    ("this image", 根据下图, the attached file), or asks to make or perceive one ("Draw a cat", 打开链接)
+    without asking for code. Both languages' rules apply, as a text may mix them."""
     low = text.lower()
-    if any(word in low for word in BLACKLIST_ZH):
+    if _REFERENCE.search(low) or (_NON_TEXT_TASK.search(low) and not _CODE.search(low)):
         return Reason.BLACKLISTED
-    words = set(latin_words(low))
-    for term in BLACKLIST_EN:
-        if "." in term:
-            hit = term in low
-        elif " " in term:  # a phrase: whole words only ("Chicago to" is not "go to")
-            hit = re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", low) is not None
-        else:
-            hit = term in words
-        if hit:
-            return Reason.BLACKLISTED
     return None
 
 
@@ -109,6 +150,46 @@ def echoes(text: str, source: str, lang: str, share: float = 0.6) -> bool:
     return bool(grams) and len(grams & _grams(source, lang)) >= share * len(grams)
 
 
+# An output shorter than this (characters for zh, words for en) is an answer, not an echo: too short to
+# judge by overlap ("not spam", "负面评价" share every n-gram with an instruction naming them).
+ECHO_MIN = {"zh": 8, "en": 4}
+# Around an option named in an instruction: a list separator, "or", a quote or a bracket (strong; one side is
+# enough), or a comma, colon or full stop on both sides (weak: ", Liquid," but not "Explain X, for kids").
+_STRONG = r"(?:[、/|(（)）“”\"'‘’「」《》\[\]]|\b(?:or|either|vs\.?|versus)\b|还是|或者|或)"
+_WEAK = r"(?:[,，:：;；.。?？!！]|\band\b|和|与|及)"
+_BEFORE = {kind: re.compile(rf"{sep}\s*(?:(?:an?|the)\s+)?$") for kind, sep in (("strong", _STRONG), ("weak", _WEAK))}
+_AFTER = {kind: re.compile(rf"^\s*{sep}") for kind, sep in (("strong", _STRONG), ("weak", _WEAK))}
+
+
+def _named_as_option(before: str, after: str) -> bool:
+    if _BEFORE["strong"].search(before) or _AFTER["strong"].match(after):
+        return True
+    return bool(_BEFORE["weak"].search(before) and _AFTER["weak"].match(after))
+
+
+def is_option(label: str, instruction: str) -> bool:
+    """True when ``label`` (a short one-line answer) is one of the choices ``instruction`` names: it occurs
+    there quoted or in a list ("spam or not spam", “正面”“负面”, "Solid, Liquid, or Gas")."""
+    lab, ins = normalise(label), normalise(instruction)
+    if not lab or "\n" in label.strip() or len(lab) > 40:
+        return False
+    for m in re.finditer(re.escape(lab), ins):
+        before, after = ins[: m.start()], ins[m.end() :]
+        inside_word = (lab[0].isascii() and lab[0].isalnum() and re.search(r"[a-z0-9]$", before)) or (
+            lab[-1].isascii() and lab[-1].isalnum() and re.match(r"[a-z0-9]", after))
+        if not inside_word and _named_as_option(before, after):  # not "b" in "about"
+            return True
+    return False
+
+
+def restates(output: str, instruction: str, lang: str) -> bool:
+    """The output mostly repeats the instruction: long enough to judge, not one of the options it names, and
+    80% of its n-grams copied."""
+    if length_units(output, lang) < ECHO_MIN[lang] or is_option(output, instruction):
+        return False
+    return echoes(output, instruction, lang, 0.8)
+
+
 INSTRUCTION_FILTERS: tuple[Filter, ...] = (non_text, wrong_language, bad_start, repetitive, blacklisted, truncated)
 
 
@@ -140,7 +221,7 @@ def check_output(instruction: str, input: str, output: str, lang: str, min_chars
         return Reason.OUTPUT_EMPTY, f"{len(out)} characters"
     if out.startswith("<") and out.endswith(">") and len(out) <= 40:
         return Reason.PROMPT_ECHO, "output is the prompt's placeholder"
-    if normalise(out) in {normalise(instruction), normalise(input)} or echoes(out, instruction, lang, 0.8):
+    if normalise(out) in {normalise(instruction), normalise(input)} or restates(out, instruction, lang):
         return Reason.OUTPUT_ECHO, "output repeats the instruction or the input"
     if repetitive(out, lang):
         return Reason.REPETITIVE, "output"

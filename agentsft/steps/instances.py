@@ -9,10 +9,15 @@ from agentsft.schema import Candidate, Reason, Reject, Stage
 from agentsft.steps.classify import is_classification
 from agentsft.text import strip_think, trim_to_sentence
 
-_MARK = re.compile(
-    r"^\s*(?:\*\*)?(输入|输出|类别|标签|input|output|class|label|category)(?:\*\*)?\s*[:：](?:\*\*)?\s*",
-    re.I | re.M,
-)
+_NAMES = r"(?:\*\*)?(输入|输出|类别|标签|input|output|class|label|category)(?:\*\*)?"
+# A field marker: "Input:", "**输出**：", "Class:" at the start of a line.
+_MARK = re.compile(rf"^[ \t]*{_NAMES}[ \t]*[:：](?:\*\*)?\s*", re.I | re.M)
+_FENCE = re.compile(r"^[ \t]*```.*?(?:^[ \t]*```[^\n]*$|\Z)", re.S | re.M)
+# A one-line lead-in ending with a colon before the first marker ("Sure, here it is:", "示例：").
+_PREAMBLE = re.compile(rf"\A[^\n]{{0,80}}[:：][ \t]*\n(?=[ \t]*{_NAMES}[ \t]*[:：])", re.I)
+# Which field follows which: an answer begins with the first, and the second is the first marker of its kind
+# after it; the last field runs to the end of the answer, untouched.
+_ORDER = {False: {"input": "output", "output": None}, True: {"class": "input", "input": "class"}}
 _KIND = {"输入": "input", "输出": "output", "类别": "class", "标签": "class",
          "input": "input", "output": "output", "class": "class", "label": "class", "category": "class"}
 _NONE = {"无", "空", "没有", "不需要", "none", "n/a", "na", "null", "no input", "<无>", "“无”", "-", ""}
@@ -24,13 +29,29 @@ def instance_messages(c: Candidate, version: str) -> tuple[list[dict], str]:
     return [{"role": "user", "content": prompt.render(instruction=c.instruction)}], prompt.id
 
 
-def _fields(answer: str) -> dict[str, str]:
-    marks = list(_MARK.finditer(answer))
-    fields: dict[str, str] = {}
-    for i, m in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(answer)
-        fields.setdefault(_KIND[m.group(1).lower()], answer[m.end() : end].strip())
-    return fields
+def _marks(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each line-start marker outside ``` fences."""
+    fences = [m.span() for m in _FENCE.finditer(text)]
+    return [(_KIND[m.group(1).lower()], m.start(), m.end()) for m in _MARK.finditer(text)
+            if not any(a <= m.start() < b for a, b in fences)]
+
+
+def _fields(answer: str, classification: bool) -> dict[str, str] | None:
+    """The fields of an answer that begins with a marker (``{}`` when it begins with none, ``None`` when with
+    a marker this kind of answer does not start with). Only the structural markers count: the one that
+    begins the answer and the first marker of the field that follows it; lines inside the last field that
+    look like markers ("Input: 5" in a program's sample run) are its text."""
+    marks = _marks(answer)
+    if not marks or answer[: marks[0][1]].strip():
+        return {}
+    kind, _, start = marks[0]
+    if kind not in _ORDER[classification]:
+        return None
+    follow = _ORDER[classification][kind]
+    nxt = next((m for m in marks[1:] if m[0] == follow), None)
+    if nxt is None:
+        return {kind: answer[start:].strip()}
+    return {kind: answer[start : nxt[1]].strip(), follow: answer[nxt[2] :].strip()}
 
 
 def _clean_input(text: str) -> str:
@@ -43,10 +64,12 @@ def parse_instance(answer: str, classification: bool) -> tuple[str, str] | None:
     Classification answers are output-first: the class label is the output. Other answers without any
     marker are taken whole as the output (the instruction needed no input).
     """
-    text = strip_think(answer).strip()
-    fields = _fields(text)
+    text = _PREAMBLE.sub("", strip_think(answer).strip(), count=1)
+    fields = _fields(text, classification)
+    if fields is None:
+        return None
     if classification:
-        if "class" not in fields or "input" not in fields or not fields["class"]:
+        if not fields.get("class") or "input" not in fields:
             return None
         return _clean_input(fields["input"]), fields["class"]
     if not fields:

@@ -8,7 +8,9 @@ from agentsft.filters.heuristic import (
     check_instruction,
     check_output,
     echoes,
+    is_option,
     non_text,
+    prose,
     repeated_lines,
     repetitive,
     truncated,
@@ -53,6 +55,22 @@ def test_non_text_allows_quotes_brackets_and_leading_digit(text, lang):
     assert non_text(text, lang) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("找规律，填出下一个数：2，6，12，20，30，？", "zh"),  # zh_seed_089: more digits than letters
+     ("给定若干个闭区间，例如 [[1,3],[2,6],[8,10],[9,12]]，写Python函数把重叠的区间合并。", "zh"),  # zh_seed_106
+     ("Sort these numbers: [3, 1, 2, 5, 4, 9, 8, 7]", "en")],
+)
+def test_non_text_keeps_tasks_about_numbers_with_enough_words(text, lang):
+    assert non_text(text, lang) is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [("2，6，12，20，30，？", "zh"), ("12, 15, 18, 21, ab?", "en"),
+                                            ("x = [1, 2, 3, 4, 5, 6, 7, 8, 9]", "en")])
+def test_non_text_still_rejects_numbers_with_a_word_or_two(text, lang):
+    assert non_text(text, lang) is Reason.NON_TEXT
+
+
 # -- wrong_language ---------------------------------------------------------------------
 
 
@@ -68,11 +86,70 @@ def test_wrong_language_zh_with_some_latin_is_fine():
     assert wrong_language("用Python写一个排序函数", "zh") is None
 
 
-def test_wrong_language_thresholds():
-    assert wrong_language("中文ab", "zh") is None  # 0.5 exactly
-    assert wrong_language("中文abc", "zh") is Reason.WRONG_LANGUAGE  # 0.4
-    assert wrong_language("中" + "a" * 9, "en") is None  # 0.1 exactly
-    assert wrong_language("中" + "a" * 8, "en") is Reason.WRONG_LANGUAGE  # > 0.1
+ZH_KEEP = [
+    "把下面这句话翻译成中文：The quick brown fox jumps over the lazy dog near the river bank.",
+    "把下面这句话翻译成中文 The quick brown fox jumps over the lazy dog near the river bank.",  # no colon
+    "用Python写一个函数 def merge_sorted(a, b): 合并两个有序列表",
+    "英文谚语“Don't put all your eggs in one basket.”该怎么翻译？给出直译和一个意思相近的中文说法。",
+    "不使用functools.lru_cache，用Python自己实现一个容量固定的LRU缓存类，支持get和put，操作都要O(1)。",
+    "订单表 orders(order_id, user_id, amount, created_at)，用MySQL写一条查询，统计2024年每个月的订单数和销售总额。",
+    "我的Python程序报错 IndexError: list index out of range，这是什么意思？",
+    "解释一下 machine learning 和 deep learning 的区别",
+    "优化这段代码：```python\nfor i in range(len(items)):\n    print(items[i])\n```",
+    "用 `git rebase --interactive` 合并最近三次提交的步骤是什么？",
+]
+
+
+@pytest.mark.parametrize("text", ZH_KEEP)
+def test_wrong_language_zh_keeps_code_identifiers_and_text_to_translate(text):
+    assert wrong_language(text, "zh") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Translate the following sentence into Chinese: 今天天气很好，我们去公园散步吧。",  # English prose, zh material
+     "Please explain in detail what 人工智能 means for the future of work.",
+     "How do you say “今天天气很好，我们去公园散步吧” in English?",
+     "Write a Python function def merge_sorted(a, b) that merges two sorted lists, 用中文注释",
+     "東京大学の歴史を簡単に説明してください",  # Japanese: kanji alone do not make it Chinese
+     "“The quick brown fox jumps over the lazy dog.”"],  # all of it quoted: the whole text is judged
+)
+def test_wrong_language_zh_rejects_english_or_other_prose(text):
+    assert wrong_language(text, "zh") is Reason.WRONG_LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Translate into English: 今天天气很好，我们去公园散步吧。",
+     "Translate 今天天气很好，我们去公园散步吧 into English.",
+     "What does the Chinese idiom “塞翁失马，焉知非福” mean?",
+     "Explain the Chinese idiom 塞翁失马 and when to use it."],
+)
+def test_wrong_language_en_keeps_chinese_to_translate(text):
+    assert wrong_language(text, "en") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["用Python写一个排序函数", "把下面这句话翻译成中文：The quick brown fox jumps over the lazy dog.",
+     "这是一个测试句子，看看模型能不能理解它 for the model"],
+)
+def test_wrong_language_en_rejects_chinese_prose(text):
+    assert wrong_language(text, "en") is Reason.WRONG_LANGUAGE
+
+
+def test_wrong_language_weighs_english_words_against_chinese_characters():
+    # the same two English terms: carried by Chinese prose, or carrying the sentence
+    assert wrong_language("解释一下 machine learning 和 deep learning 的区别", "zh") is None
+    assert wrong_language("Explain machine learning and deep learning 的区别", "zh") is Reason.WRONG_LANGUAGE
+
+
+def test_prose_drops_code_quotes_and_material_after_a_colon():
+    assert prose("把这句话翻译成中文：Good morning", "zh").strip() == "把这句话翻译成中文"
+    assert "lru_cache" not in prose("不使用`functools.lru_cache`实现缓存", "zh")
+    assert "Hello" not in prose("“Hello”用中文怎么说", "zh")
+    # a colon after too few words to judge does not cut: "任务" alone says nothing
+    assert "Write" in prose("任务：Write a poem about the sea", "zh")
 
 
 # -- bad_start --------------------------------------------------------------------------
@@ -86,6 +163,25 @@ def test_wrong_language_thresholds():
 )
 def test_bad_start_rejects(text, lang):
     assert bad_start(text, lang) is Reason.BAD_START
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("以下是10个新任务：", "zh"), ("下面是我生成的新指令", "zh"), ("Here are 8 new instructions:", "en"),
+     ("Here is my answer", "en")],
+)
+def test_bad_start_rejects_lead_ins_that_announce_tasks_or_answers(text, lang):
+    assert bad_start(text, lang) is Reason.BAD_START
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("下面是一篇扫地机器人的使用体验，帮我总结成优点和缺点各一两条。", "zh"),  # zh_seed_023
+     ("下面是一条英文合同条款，翻译成规范的中文法律用语。", "zh"),  # zh_seed_071
+     ("Here is a paragraph from a news article. Summarize it in one sentence.", "en")],
+)
+def test_bad_start_keeps_lead_ins_that_introduce_material(text, lang):
+    assert bad_start(text, lang) is None
 
 
 def test_bad_start_list_depends_on_language():
@@ -172,9 +268,56 @@ def test_blacklist_does_not_fire_on_substrings_of_english_words(text):
     assert blacklisted(text, "en") is None
 
 
-def test_blacklist_phrase_as_whole_words_still_fires():
-    assert blacklisted("Tell me how to go to the station.", "en") is Reason.BLACKLISTED
+def test_blacklist_go_to_fires_for_a_website_not_for_a_place():
+    assert blacklisted("Go to the website and sign up.", "en") is Reason.BLACKLISTED
     assert blacklisted("Send me a website link.", "en") is Reason.BLACKLISTED
+    assert blacklisted("Tell me how to go to the station.", "en") is None  # directions are a text task
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Summarize the plot of Hamlet.", "en"), ("Write Python code to read a CSV file.", "en"),
+     ("Explain what a hash map is.", "en"), ("Explain the difference between a map and a set in C++.", "en"),
+     ("Draw a conclusion from these figures: sales rose 5% while costs fell 2%.", "en"),
+     ("Explain how to take a screenshot on Windows.", "en"),
+     ("Write a Python script that takes a screenshot every minute.", "en"),
+     ("Write Python code to plot the monthly sales as a bar chart with matplotlib.", "en"),
+     ("Generate an image prompt for a sunset over the sea.", "en"),
+     ("Write a video script for a product launch.", "en"),
+     ("Recommend three podcasts to listen to on a long drive.", "en"), ("Explain how a linked list works.", "en"),
+     ("Write a regex that matches URLs such as https://example.com/page", "en"),
+     ("写一段读取CSV文件的Python代码", "zh"), ("用Python写一个函数，逐行读取文件并统计行数", "zh"),
+     ("用C语言实现一个单向链表", "zh"), ("解释一下链接器的工作原理", "zh"), ("链接器报错undefined reference怎么解决？", "zh"),
+     ("网页打不开时看到的404和500错误，分别说明了什么问题？", "zh"), ("画蛇添足是什么意思？", "zh"),
+     ("用matplotlib绘制折线图的Python代码", "zh"), ("为读书会设计一张海报的文案", "zh"), ("如何制作视频的封面？", "zh"),
+     ("听音乐对学习有帮助吗？", "zh"), ("写一封邮件，提醒对方查看附件", "zh"), ("设计一个图书管理系统的数据库表", "zh"),
+     ("在无向图中找出两点间的最短路径", "zh"), ("描述一下《蒙娜丽莎》这幅画的创作背景", "zh")],
+)
+def test_blacklist_keeps_text_tasks_that_merely_mention_media(text, lang):
+    assert blacklisted(text, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Look at the image and describe it.", "en"), ("Watch the video and list the main points.", "en"),
+     ("Listen to this audio clip and transcribe it.", "en"), ("Take a screenshot of your desktop.", "en"),
+     ("What is in the picture?", "en"), ("Create a bar chart of the survey results.", "en"),
+     ("Describe this photo.", "en"), ("Summarize the document I uploaded.", "en"), ("Draw me a dragon.", "en"),
+     ("看这张图片，说说你的感受", "zh"), ("根据下图回答问题", "zh"), ("打开链接并总结文章", "zh"),
+     ("听这段音频，写出歌词", "zh"), ("总结一下我上传的文件", "zh"), ("帮我设计一张海报", "zh"), ("画一只猫", "zh"),
+     ("图片中的文字是什么？", "zh"), ("描述一下这幅画的创作背景", "zh"),  # which painting? none is named
+     ("请看这张图片 and describe it", "en")],  # Chinese rules apply to an en run too
+)
+def test_blacklist_rejects_tasks_on_media_the_model_cannot_see_or_make(text, lang):
+    assert blacklisted(text, lang) is Reason.BLACKLISTED
+
+
+def test_blacklist_code_exempts_making_media_but_not_missing_input():
+    # drawing is the program's job; the image "below" is still missing
+    assert blacklisted("Plot the sales by month.", "en") is Reason.BLACKLISTED
+    assert blacklisted("Plot the sales by month with matplotlib.", "en") is None
+    assert blacklisted("Write Python code for the chart shown below.", "en") is Reason.BLACKLISTED
+    assert blacklisted("根据下图写出对应的Python代码", "zh") is Reason.BLACKLISTED
 
 
 def test_blacklist_is_case_insensitive():
@@ -294,6 +437,45 @@ def test_check_output_echo_of_instruction_or_input():
     long_instr = "Explain in simple words how the water cycle works for young children"
     assert check_output(long_instr, "", "Explain in simple words how the water cycle works", "en", 1)[0] \
         is Reason.OUTPUT_ECHO
+
+
+@pytest.mark.parametrize(
+    ("instruction", "output", "lang"),
+    [("Classify the email as spam or not spam.", "not spam", "en"),
+     ("Classify the email as spam or not spam.", "spam", "en"),
+     ("Answer yes or no: is this review sarcastic?", "Yes", "en"),
+     ("Which is a mammal: A) shark, B) whale, C) trout?", "B", "en"),
+     ("Route this message to one of: Billing, Technical Support, Shipping, Account.", "Technical Support", "en"),
+     ("Classify the headline as science and technology, sports, or politics and world affairs.",
+      "politics and world affairs", "en"),  # long enough to judge, but one of the options
+     ("判断这条评论是正面评价还是负面评价。", "负面评价", "zh"),
+     ("这条评论的情感是“正面”“负面”还是“中性”？", "正面", "zh"),
+     ("给定用户的一句话，判断意图，只能输出以下之一：查询余额、转账汇款、挂失补卡、其他。", "挂失补卡", "zh"),
+     ("判断下面这段代码的问题属于“语法错误”“运行时错误”还是“逻辑错误”。", "运行时错误", "zh")],
+)
+def test_check_output_keeps_a_label_named_in_the_instruction(instruction, output, lang):
+    assert check_output(instruction, "some input text", output, lang, 1) is None
+
+
+@pytest.mark.parametrize(
+    ("instruction", "output", "lang"),
+    [("Write a poem about love and loss.", "a poem about love and loss", "en"),
+     ("Explain, in simple words, how the water cycle works for kids.", "Explain, in simple words, how the water cycle",
+      "en"),
+     ("请用简单的话解释水循环是怎么回事，适合小学生", "请用简单的话解释水循环是怎么回事", "zh"),
+     ("列出三种常见的排序算法，并说明各自的时间复杂度", "三种常见的排序算法，各自的时间复杂度", "zh")],
+)
+def test_check_output_long_restatement_is_still_an_echo(instruction, output, lang):
+    assert check_output(instruction, "", output, lang, 1)[0] is Reason.OUTPUT_ECHO
+
+
+def test_is_option_needs_a_list_around_the_label():
+    assert is_option("B", "Pick A, B or C.")
+    assert not is_option("b", "Write about it, briefly.")  # a letter inside a word
+    assert is_option("Liquid", "Is bromine a Solid, Liquid, or Gas?")  # commas on both sides
+    assert not is_option("Explain X", "Explain X, for kids.")  # a comma on one side only
+    assert is_option("负面", "回答“正面”或“负面”")
+    assert not is_option("解释水循环", "解释水循环，适合小学生")
 
 
 def test_check_output_empty_input_does_not_make_everything_an_echo():

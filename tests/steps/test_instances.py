@@ -1,9 +1,8 @@
 """Tests for agentsft.steps.instances: parse_instance and attach_instances."""
 
-from types import SimpleNamespace
-
 import pytest
 
+from agentsft.llm.service import LLMResult
 from agentsft.schema import Candidate, Provenance, Reason, Stage, TaskType, Usage
 from agentsft.steps.instances import attach_instances, parse_instance
 
@@ -47,8 +46,69 @@ def test_multiline_fields():
     assert parse_instance(answer, False) == ("line one\nline two", "result one\nresult two")
 
 
-def test_first_occurrence_of_a_marker_wins():
-    assert parse_instance("Input: a\nOutput: b\nInput: c\nOutput: d", False) == ("a", "b")
+def test_output_runs_to_the_end_of_the_answer():
+    # only the first input and output markers are structure; later marker-like lines belong to the output
+    assert parse_instance("Input: a\nOutput: b\nInput: c\nOutput: d", False) == ("a", "b\nInput: c\nOutput: d")
+
+
+CODE_EN = """def factorial(n):
+    \"\"\"Return n!.
+
+    Example:
+    Input: 5
+    Output: 120
+    \"\"\"
+    return 1 if n < 2 else n * factorial(n - 1)
+
+Example:
+Input: 5
+Output: 120"""
+
+CODE_ZH = """下面的程序读入一个整数并输出它的阶乘：
+
+n = int(input("输入："))
+print("输出：", factorial(n))
+
+运行示例：
+输入：5
+输出：120"""
+
+
+@pytest.mark.parametrize("body", [CODE_EN, CODE_ZH])
+@pytest.mark.parametrize(("head", "inp"), [("Input: None\nOutput:", ""), ("输入：无\n输出：", ""),
+                                          ("Input: a whole number n\nOutput:", "a whole number n"),
+                                          ("输入：一个非负整数n\n输出：", "一个非负整数n")])
+def test_code_output_with_sample_io_lines_is_kept_whole(body, head, inp):
+    assert parse_instance(f"{head}\n{body}", False) == (inp, body)
+
+
+@pytest.mark.parametrize("body", [CODE_EN, CODE_ZH])
+def test_code_answer_without_markers_is_whole_output(body):
+    assert parse_instance(body, False) == ("", body)
+
+
+def test_markers_inside_a_fence_do_not_count():
+    fenced = "```python\nprint('Output: 1')\nOutput: this line is code\n```"
+    answer = f"Input:\n{fenced}\nOutput: 1"
+    assert parse_instance(answer, False) == (fenced, "1")
+
+
+def test_input_marker_must_begin_the_answer():
+    answer = "The program asks:\n\nfor example\nInput: 5\nOutput: 120"
+    assert parse_instance(answer, False) == ("", answer)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("Sure, here it is:\nInput: rain\nOutput: Soft drops fall", ("rain", "Soft drops fall")),
+     ("示例：\n输入：今天天气很好\n输出：The weather is nice today.", ("今天天气很好", "The weather is nice today."))],
+)
+def test_one_line_lead_in_before_the_markers_is_dropped(answer, expected):
+    assert parse_instance(answer, False) == expected
+
+
+def test_answer_beginning_with_a_class_marker_is_unparsable_for_an_ordinary_task():
+    assert parse_instance("Class: positive\nInput: I love it.", False) is None
 
 
 def test_marker_must_start_a_line():
@@ -119,6 +179,16 @@ def test_classification_needs_class_and_input(answer):
     assert parse_instance(answer, classification=True) is None
 
 
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("Class: Python\nInput: name = input('Input: ')\nLabel: print(name)",
+      ("name = input('Input: ')\nLabel: print(name)", "Python")),
+     ("类别：Python\n输入：x = input(\"输入：\")\n类别：print(x)", ("x = input(\"输入：\")\n类别：print(x)", "Python"))],
+)
+def test_classification_input_runs_to_the_end(answer, expected):
+    assert parse_instance(answer, classification=True) == expected
+
+
 # -- attach_instances -------------------------------------------------------------------
 
 
@@ -128,7 +198,7 @@ def _cand(cid, task_type=TaskType.QA, usage=None, instruction="Write a haiku abo
 
 
 def _res(text="", ok=True, error="", usage=None, seconds=0.5):
-    return SimpleNamespace(text=text, ok=ok, error=error, usage=usage or Usage(), seconds=seconds)
+    return LLMResult(text=text, ok=ok, error=error, usage=usage or Usage(), seconds=seconds)
 
 
 def test_attach_keeps_parsed_candidates_and_sums_usage():
