@@ -27,7 +27,8 @@ def _tracked(name: str, svc: Services):
     work = partial(getattr(nodes, f"{name}_node"), svc=svc)
 
     def node(state: GrowState) -> GrowState:
-        svc.progress.enter(name, state.get("round", 0), svc.store.reasons)
+        round_no = svc.store.last_round + 1 if name == "propose" else state.get("round", 0)
+        svc.progress.enter(name, round_no, svc.store.reasons)
         return work(state)
 
     node.__name__ = name
