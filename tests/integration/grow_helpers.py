@@ -33,12 +33,20 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def check_run(out: Path, target: int) -> dict:
+    """Exactly once: every candidate minted in the ledger settles once, as a sample or a reject with a code."""
+    from agentsft.schema import Reason
+
     samples, rejects = read_jsonl(out / "samples.jsonl"), read_jsonl(out / "rejects.jsonl")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
     assert len(samples) == counts["accepted"] == target
     assert len(rejects) == counts["rejected"]
     assert counts["candidates"] == len(samples) + len(rejects)
+    assert {r["reason"] for r in rejects} <= {r.value for r in Reason}
+    ledger = read_jsonl(out / "ledger.jsonl")
+    minted = {c["id"] for e in ledger for c in e["minted"]} | {r["candidate_id"] for e in ledger for r in e["rejects"]}
+    settled = [s["provenance"]["candidate_id"] for s in samples] + [r["candidate_id"] for r in rejects]
+    assert len(settled) == len(set(settled)) and set(settled) == minted
     assert len({s["id"] for s in samples}) == len(samples)
     assert len({(s["instruction"], s["input"], s["output"]) for s in samples}) == len(samples)
     return manifest

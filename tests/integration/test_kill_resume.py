@@ -22,7 +22,8 @@ def _wait_for_samples(path, proc, n: int, timeout: float = 600) -> None:
     raise AssertionError("no samples appeared in time")
 
 
-def test_sigkill_then_resume(tmp_path):
+@pytest.mark.parametrize("lose_checkpoint", [False, True])
+def test_sigkill_then_resume(tmp_path, lose_checkpoint):
     out = tmp_path / "killed"
     recipe = tmp_path / "small.yaml"
     recipe.write_text("batch_size: 1\n", encoding="utf-8")  # one proposal call a round: several rounds to go
@@ -40,6 +41,8 @@ def test_sigkill_then_resume(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     before = read_jsonl(out / "samples.jsonl")
     assert 1 <= len(before) < TARGET
+    if lose_checkpoint:
+        (out / "checkpoint.sqlite").unlink()
     resumed = run_grow(*args, "--resume")
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     check_run(out, TARGET)
