@@ -28,6 +28,8 @@ class TaskType(str, Enum):
     REASONING = "reasoning"  # 推理
     CODE = "code"  # 代码
     ROLEPLAY = "roleplay"  # 角色扮演/对话
+    GENERATION = "generation"  # 写作/生成/头脑风暴 (creative writing, brainstorming, drafting)
+    EXTRACTION = "extraction"  # 信息抽取 (pull given facts out of a given text)
     TOOL_USE = "tool_use"  # 工具调用 (calculator-worthy arithmetic)
     MULTI_TURN = "multi_turn"  # 多轮对话
 
@@ -41,6 +43,8 @@ TASK_TYPE_ZH = {
     TaskType.REASONING: "推理",
     TaskType.CODE: "代码",
     TaskType.ROLEPLAY: "角色扮演",
+    TaskType.GENERATION: "生成",
+    TaskType.EXTRACTION: "信息抽取",
     TaskType.TOOL_USE: "工具调用",
     TaskType.MULTI_TURN: "多轮对话",
 }

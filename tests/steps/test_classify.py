@@ -46,11 +46,23 @@ from agentsft.steps.classify import classify, is_classification
         ("以老师的身份点评这篇作文。", TaskType.ROLEPLAY),
         ("Pretend you are a pirate and greet me.", TaskType.ROLEPLAY),
         ("Act as a travel agent and plan my trip.", TaskType.ROLEPLAY),
-        # reasoning
-        ("为什么天空是蓝色的？", TaskType.REASONING),
+        # reasoning (a plain why-question is qa, as our seeds and BELLE/Dolly label it)
         ("证明根号二是无理数。", TaskType.REASONING),
         ("Solve this logic puzzle.", TaskType.REASONING),
-        ("Why do leaves change colour in autumn?", TaskType.REASONING),
+        ("为什么天空是蓝色的？", TaskType.QA),
+        ("Why do leaves change colour in autumn?", TaskType.QA),
+        # generation (写作/生成/头脑风暴)
+        ("以“秋天”为题写一首现代诗。", TaskType.GENERATION),
+        ("帮我想几个咖啡店的名字。", TaskType.GENERATION),
+        ("请围绕环保主题进行头脑风暴。", TaskType.GENERATION),
+        ("Write a short story about a lost umbrella.", TaskType.GENERATION),
+        ("Brainstorm ideas for a rainy-day birthday party.", TaskType.GENERATION),
+        ("Draft an email inviting the team to a picnic.", TaskType.GENERATION),
+        # extraction (信息抽取)
+        ("从下面的文字中提取所有日期。", TaskType.EXTRACTION),
+        ("抽取这段新闻中的人名和机构名。", TaskType.EXTRACTION),
+        ("Extract the email addresses from the text below.", TaskType.EXTRACTION),
+        ("List every company mentioned in the paragraph.", TaskType.EXTRACTION),
         # qa fallback
         ("中国的首都是哪里？", TaskType.QA),
         ("What is the capital of France?", TaskType.QA),
@@ -88,7 +100,7 @@ def test_arithmetic_keyword_with_one_number_is_not_tool_use():
 
 
 def test_two_numbers_without_arithmetic_keyword_is_not_tool_use():
-    assert classify("Name 2 rivers in 3 continents.") is TaskType.QA
+    assert classify("Name 2 rivers in 3 continents.") is not TaskType.TOOL_USE
 
 
 def test_numbers_only_in_input_do_not_make_tool_use():
@@ -153,3 +165,97 @@ def test_is_classification():
 ])
 def test_ascii_keys_match_whole_words_with_endings(text, expected):
     assert classify(text) is expected
+
+
+# --- typer internals: the neighbour vote, leave-one-out, records, the optional LLM typer -----------------
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from agentsft.io import read_seed_files  # noqa: E402
+from agentsft.schema import Instance, Message, SeedTask  # noqa: E402
+from agentsft.steps.classify import (  # noqa: E402
+    EXAMPLES_PATH, Example, KnnIndex, classify_record, examples_from_seeds, llm_classify, local_classify, parse_type,
+)
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _seed(sid, instruction, task_type=None, messages=None, lang="en"):
+    return SeedTask(id=sid, instruction=instruction, instances=[Instance(output="x")], task_type=task_type,
+                    messages=messages, lang=lang)
+
+
+def test_shipped_examples_match_the_seeds():
+    """typing_examples.json is made from seeds/ and evals/typing/extra_examples.jsonl
+    (``python -m evals.typing.make_examples``); a seed edit must be followed by a rebuild."""
+    seeds = read_seed_files([SEEDS / "zh.jsonl", SEEDS / "en.jsonl"])
+    expected = [{"id": e.id, "lang": e.lang, "task_type": e.task_type.value, "text": e.text}
+                for e in examples_from_seeds(seeds)]
+    extra = SEEDS.parent / "evals" / "typing" / "extra_examples.jsonl"
+    expected += [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines() if line.strip()]
+    shipped = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+    assert shipped == expected
+    assert {TaskType(r["task_type"]) for r in shipped} >= {TaskType.GENERATION, TaskType.EXTRACTION}
+    assert len({r["id"] for r in shipped}) == len(shipped)
+
+
+def test_examples_leave_out_structural_types():
+    seeds = [_seed("a", "Hi there", TaskType.MULTI_TURN), _seed("b", "Add 2 and 3", TaskType.TOOL_USE),
+             _seed("c", "Write a poem", TaskType.GENERATION), _seed("d", "untyped")]
+    assert [e.id for e in examples_from_seeds(seeds)] == ["c"]
+
+
+def test_neighbours_leave_one_out():
+    index = KnnIndex([Example("a", "en", TaskType.CODE, "zorblax the frobnicator quickly"),
+                      Example("b", "en", TaskType.QA, "zorblax the frobnicator slowly")])
+    assert index.neighbours("zorblax the frobnicator quickly")[0][1].id == "a"
+    assert all(e.id != "a" for _, e in index.neighbours("zorblax the frobnicator quickly", exclude="a"))
+
+
+def test_neighbours_decide_when_rules_are_silent():
+    examples = [Example(f"g{i}", "en", TaskType.GENERATION, f"zorblax frobnicate the wibble number {i}")
+                for i in range(3)]
+    index = KnnIndex(examples + [Example("q", "en", TaskType.QA, "completely unrelated words here")])
+    assert local_classify("zorblax frobnicate the wibble", index=index) is TaskType.GENERATION
+    assert local_classify("zorblax frobnicate the wibble", index=index, use_knn=False) is TaskType.QA
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_seed_labels_agree_leave_one_out(lang):
+    seeds = read_seed_files([SEEDS / f"{lang}.jsonl"])
+    hits = sum(classify_record(s, exclude=s.id) is s.task_type for s in seeds)
+    assert hits / len(seeds) >= 0.9, f"{hits}/{len(seeds)}"
+
+
+def test_classify_record_multi_turn_is_structural():
+    two = [Message(role="user", content="Write a poem"), Message(role="assistant", content="ok"),
+           Message(role="user", content="Shorter")]
+    assert classify_record(_seed("m", "Write a poem", messages=two)) is TaskType.MULTI_TURN
+    assert classify_record(_seed("s", "Write a poem", messages=two[:2])) is TaskType.GENERATION
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("extraction", TaskType.EXTRACTION), ("类型：信息抽取", TaskType.EXTRACTION), ("Type: code.", TaskType.CODE),
+    ("I think generation, not qa", TaskType.GENERATION), ("no idea", None),
+])
+def test_parse_type(answer, expected):
+    assert parse_type(answer) is expected
+
+
+def test_llm_typer_is_asked_and_wins():
+    prompts = []
+
+    def llm(prompt):
+        prompts.append(prompt)
+        return "extraction"
+
+    assert classify("为什么天空是蓝色的？", llm=llm) is TaskType.EXTRACTION
+    assert "为什么天空是蓝色的？" in prompts[0] and "信息抽取" in prompts[0]  # the zh template
+    assert llm_classify("Why is the sky blue?", "", llm) is TaskType.EXTRACTION
+    assert "Why is the sky blue?" in prompts[1] and "pull given facts" in prompts[1]  # the en template
+
+
+@pytest.mark.parametrize("llm", [lambda p: "no idea", lambda p: 1 / 0, lambda p: "multi_turn"])
+def test_llm_typer_falls_back_to_local(llm):
+    assert classify("Translate this into French.", llm=llm) is TaskType.TRANSLATION

@@ -1,0 +1,149 @@
+"""Tests for agentsft.stats and the ``agentsft stats`` command."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agentsft.cli import app
+from agentsft.io.records import load_records
+from agentsft.schema import TaskType
+from agentsft.stats import type_dataset, typed_records, write_typed
+from agentsft.steps.classify import classify
+from agentsft.text import guess_lang
+
+runner = CliRunner()
+
+ALPACA = [
+    {"instruction": "把下面这句话翻译成英文。", "input": "今天天气很好。", "output": "The weather is nice today."},
+    {"instruction": "Summarize the text below in one sentence.", "input": "A long text about tides.",
+     "output": "Tides come from the Moon."},
+    {"instruction": "Write a short poem about autumn rain.", "input": "", "output": "Rain on red leaves."},
+    {"instruction": "从下面这段话中提取所有人名。", "input": "张三和李四去了北京。", "output": "张三、李四"},
+    {"instruction": "What is the capital of France?", "input": "", "output": "Paris."},
+]
+SHAREGPT = [
+    {"conversations": [{"from": "human", "value": "Translate 'good morning' into Spanish."},
+                       {"from": "gpt", "value": "Buenos días."}]},
+    {"conversations": [{"from": "human", "value": "帮我写一首关于大海的短诗。"}, {"from": "gpt", "value": "海风轻轻吹。"},
+                       {"from": "human", "value": "再短一点。"}, {"from": "gpt", "value": "海风。"}]},
+]
+OPENAI = [{"messages": [{"role": "user", "content": "Classify this review as Positive or Negative: great phone!"},
+                        {"role": "assistant", "content": "Positive"}]}]
+SELF_INSTRUCT = [
+    {"id": "s1", "instruction": "Translate this note into French.", "instances": [{"input": "Hi", "output": "Salut"}],
+     "task_type": "qa", "lang": "en"},  # labelled qa on purpose: the label is kept unless --retype
+    {"id": "s2", "instruction": "用Python写一个函数，判断一个数是不是质数。", "instances": [{"input": "", "output": "def f(n): ..."}]},
+]
+
+
+def _jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _array(path: Path, rows) -> Path:
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def _expected(rows) -> Counter:
+    """Counts computed independently of agentsft.stats: each record's language and classify()."""
+    return Counter((guess_lang(r["instruction"]), classify(r["instruction"], r.get("input", ""))) for r in rows)
+
+
+def test_alpaca_counts_match_the_typer(tmp_path):
+    data = type_dataset(_array(tmp_path / "a.json", ALPACA))
+    assert data.format == "alpaca"
+    assert data.counts() == _expected(ALPACA)
+    assert ("zh", TaskType.TRANSLATION) in data.counts() and ("en", TaskType.GENERATION) in data.counts()
+
+
+def test_sharegpt_multi_turn_is_structural(tmp_path):
+    data = type_dataset(_jsonl(tmp_path / "s.jsonl", SHAREGPT))
+    assert data.format == "sharegpt"
+    assert data.labels == [("en", TaskType.TRANSLATION), ("zh", TaskType.MULTI_TURN)]
+
+
+def test_self_instruct_keeps_labels_unless_retype(tmp_path):
+    path = _jsonl(tmp_path / "seeds.jsonl", SELF_INSTRUCT)
+    kept = type_dataset(path)
+    assert kept.format == "self_instruct"
+    assert kept.labels[0] == ("en", TaskType.QA)
+    assert kept.labels[1] == ("zh", classify(SELF_INSTRUCT[1]["instruction"]))
+    assert type_dataset(path, retype=True).labels[0] == ("en", TaskType.TRANSLATION)
+
+
+def test_run_directory_reads_its_samples(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    samples = [{"id": f"x{i}", "lang": lang, "task_type": tt, "instruction": ins, "input": "", "output": "o"}
+               for i, (lang, tt, ins) in enumerate([("zh", "code", "写个函数"), ("zh", "code", "写个脚本"),
+                                                     ("en", "generation", "Write a poem")])]
+    _jsonl(run / "samples.jsonl", samples)
+    (run / "rejects.jsonl").write_text("", encoding="utf-8")
+    data = type_dataset(run)
+    assert data.format == "samples"
+    assert data.counts() == Counter({("zh", TaskType.CODE): 2, ("en", TaskType.GENERATION): 1})
+    result = runner.invoke(app, ["stats", str(run)])
+    assert result.exit_code == 0
+    assert "code" in result.output and "generation" in result.output and "samples" in result.output
+
+
+def test_directory_without_samples_is_an_error(tmp_path):
+    result = runner.invoke(app, ["stats", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "samples.jsonl" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("name", "rows", "writer", "fmt"), [
+    ("a.json", ALPACA, _array, "alpaca"),
+    ("a.jsonl", ALPACA, _jsonl, "alpaca"),
+    ("s.jsonl", SHAREGPT, _jsonl, "sharegpt"),
+    ("s.json", SHAREGPT, _array, "sharegpt"),
+    ("o.jsonl", OPENAI, _jsonl, "openai"),
+    ("si.jsonl", SELF_INSTRUCT, _jsonl, "self_instruct"),
+])
+def test_out_round_trips_the_format(tmp_path, name, rows, writer, fmt):
+    src = writer(tmp_path / name, rows)
+    out = tmp_path / f"typed_{name}"
+    result = runner.invoke(app, ["stats", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("[") == (writer is _array)  # same container
+    got_fmt, got = load_records(out)
+    assert got_fmt == fmt
+    before = type_dataset(src)
+    assert [rec for _, rec in got] == typed_records(before)
+    for (_, rec), original in zip(got, rows):  # the record itself is untouched, two fields added
+        assert {k: v for k, v in rec.items() if k not in ("lang", "task_type")} == \
+            {k: v for k, v in original.items() if k not in ("lang", "task_type")}
+        assert rec["lang"] in ("zh", "en") and TaskType(rec["task_type"])
+    again = type_dataset(out)  # reading OUT again gives the same records and the same types
+    assert again.labels == before.labels
+    write_typed(again, tmp_path / "twice")
+    assert (tmp_path / "twice").read_text(encoding="utf-8") == text
+
+
+def test_bad_record_names_file_and_line_and_writes_nothing(tmp_path):
+    rows = ALPACA[:2] + [{"instruction": "No output here"}] + ALPACA[2:]
+    src = _jsonl(tmp_path / "bad.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    result = runner.invoke(app, ["stats", str(src), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{src}:3" in result.output.replace("\n", "") and "output" in result.output
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "out.jsonl"]  # no temporary file left
+
+
+def test_unreadable_json_is_one_line_exit_2(tmp_path):
+    src = tmp_path / "broken.jsonl"
+    src.write_text('{"instruction": "x", "output": "y"}\n{"instruction": \n', encoding="utf-8")
+    result = runner.invoke(app, ["stats", str(src)])
+    assert result.exit_code == 2
+    assert f"{src}:2" in result.output.replace("\n", "")
