@@ -11,7 +11,7 @@ from rich.console import Console
 
 from agentsft.config import ConfigError, build_config
 from agentsft.io import InputError
-from agentsft.llm.embedded import ModelNotFound
+from agentsft.llm.embedded import EmbeddedModelCrashed, ModelNotFound
 from agentsft.schema import REASON_DOCS
 from agentsft.store import StoreError
 
@@ -52,8 +52,9 @@ def grow(
 ) -> None:
     """Grow a dataset: propose instructions from seed demos, filter, dedup, write instances, commit.
 
-    Exit codes: 0 target reached; 2 bad input or config; 3 stopped short of the target (LLM failing, or the
-    candidate budget spent); 130 interrupted (rerun to resume).
+    Exit codes: 0 target reached; 2 bad input or config (or --out in use by another process); 3 stopped short
+    of the target (LLM failing, or the candidate budget spent); 4 the embedded model's process crashed (rerun to
+    resume once fixed); 130 interrupted (rerun to resume).
     """
     flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=model, base_url=base_url,
                  concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
@@ -65,6 +66,8 @@ def grow(
         summary = _run(cfg, quiet)
     except (ConfigError, InputError, StoreError, ModelNotFound) as exc:
         fail(str(exc))
+    except EmbeddedModelCrashed as exc:
+        fail(f"{exc}. What was done is kept: rerun the same command to resume.", code=4)
     except KeyboardInterrupt:
         err.print("interrupted: rerun the same command (or add --resume) to continue")
         raise typer.Exit(130)
@@ -115,6 +118,27 @@ def dedup(
     out.print(f"read {summary.read} · kept {summary.kept} · exact duplicates {summary.exact_dups} · "
               f"near duplicates {summary.near_dups} · invalid {summary.invalid} · {summary.seconds:.1f}s "
               f"({summary.format}, field {summary.field})", highlight=False)
+
+
+@app.command()
+def stats(
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset (Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples) or a run directory."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every record back in its own format with top-level lang and task_type."),
+    fmt: str = typer.Option("auto", "--format", help="Force the input format."),
+    retype: bool = typer.Option(False, "--retype", help="Type every record, even one that already has a task_type."),
+) -> None:
+    """Count a dataset's records by language and task type (and optionally write them back typed)."""
+    from agentsft.stats import stats_table, type_dataset, write_typed
+
+    try:
+        data = type_dataset(in_path, fmt=fmt, retype=retype)
+        if out_path is not None:
+            write_typed(data, out_path)
+    except (InputError, ValueError, OSError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    out.print(stats_table(data))
+    if out_path is not None:
+        out.print(f"wrote {len(data.records)} typed records to {out_path} ({data.format})", highlight=False)
 
 
 @app.command()

@@ -1,12 +1,17 @@
-"""LLMService: cached, retried, bounded-concurrency completions that never raise."""
+"""LLMService: cached, retried, coalesced, bounded-concurrency completions that never raise
+(except when the embedded model's process has died)."""
 
 from __future__ import annotations
 
+import email.utils
 import logging
+import math
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timezone
 from typing import Any
 
 import openai
@@ -15,6 +20,7 @@ from langchain_core.messages import convert_to_messages
 from pydantic import BaseModel, Field
 
 from agentsft.llm.cache import RequestCache, cache_key
+from agentsft.llm.embedded import EmbeddedModelCrashed
 from agentsft.schema import Usage
 
 log = logging.getLogger(__name__)
@@ -68,31 +74,68 @@ def _usage_of(message: Any) -> Usage:
 class LLMService:
     """Wraps a LangChain chat model with a request cache, retries and a concurrency bound.
 
-    ``usage`` sums the usage of every result; ``calls`` counts results returned
-    (cached or not), ``errors`` the results with ``ok=False``.
+    ``complete`` never raises for a failed call (it returns ``ok=False``), with one exception:
+    :class:`~agentsft.llm.embedded.EmbeddedModelCrashed` (the embedded model's process died) is
+    re-raised, since no later call can succeed; the caller stops the run.
+
+    Retries: a retriable error (``is_retriable``) is retried up to ``max_attempts`` times. When the
+    server says how long to wait (``retry-after-ms`` / ``retry-after`` headers, see
+    ``retry_after_seconds``) that wait is used, capped at ``retry_after_cap`` seconds; otherwise a
+    jittered exponential backoff from ``backoff`` seconds. ``sleep`` does the waiting (injectable).
+
+    Coalescing: with a cache, a request whose cache key is already being computed by another
+    thread is not sent again: it waits for that call and gets the same result as a cache hit
+    (``cached=True``, ``usage.cached_calls == 1``, ``usage.calls == 0``). If that call failed the
+    waiter gets the same failure (already retried ``max_attempts`` times; not cached, so a later
+    request tries again), or the same exception. Without a cache every call is independent
+    (e.g. to sample one prompt several times).
+
+    Progress, readable from any thread while calls run: ``calls`` counts results returned
+    (cached or not), ``errors`` those with ``ok=False``, ``usage`` sums the usage of every result
+    (a cached result brings its stored token counts with ``calls=0``), ``fresh_usage`` only the
+    results the model computed in this process (for tokens per second), and ``in_flight`` the
+    ``complete`` calls under way (waiting for the model, a retry or a coalesced duplicate). All
+    are updated under one lock as each result arrives.
     """
 
     def __init__(self, chat_model: BaseChatModel, model_id: str, cache: RequestCache | None = None,
-                 concurrency: int = 4, max_attempts: int = 4, backoff: float = 1.0):
+                 concurrency: int = 4, max_attempts: int = 4, backoff: float = 1.0,
+                 retry_after_cap: float = 120.0, sleep: Callable[[float], None] = time.sleep):
         self.chat_model = chat_model
         self.model_id = model_id
         self.cache = cache
         self.concurrency = max(1, concurrency)
         self.max_attempts = max(1, max_attempts)
         self.backoff = backoff
+        self.retry_after_cap = retry_after_cap
+        self.sleep = sleep
         self.usage = Usage()
+        self.fresh_usage = Usage()
         self.calls = 0
         self.errors = 0
+        self._in_flight = 0
+        self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
+
+    @property
+    def in_flight(self) -> int:
+        """``complete`` calls started and not yet returned."""
+        with self._lock:
+            return self._in_flight
 
     def complete(self, messages: list[dict[str, Any]], *, temperature: float, max_tokens: int,
                  stop: list[str] | None = None, seed: int | None = None, tag: str = "") -> LLMResult:
         start = time.perf_counter()
         params = {"temperature": temperature, "max_tokens": max_tokens, "stop": stop, "seed": seed}
         key = cache_key(self.model_id, params, messages)
-        result = self._from_cache(key) or self._call(messages, params, key, tag)
+        self._enter()
+        try:
+            result = self._from_cache(key) or self._shared_call(messages, params, key, tag)
+        except BaseException:
+            self._leave(None)
+            raise
         result.seconds = time.perf_counter() - start
-        self._record(result)
+        self._leave(result)
         return result
 
     def complete_many(self, message_lists: list[list[dict[str, Any]]], **kwargs: Any) -> list[LLMResult]:
@@ -111,15 +154,40 @@ class LLMService:
                       cached_calls=1)
         return LLMResult(text=hit.get("text", ""), usage=usage, cached=True, finish_reason=hit.get("finish_reason"))
 
+    def _shared_call(self, messages: list[dict[str, Any]], params: dict[str, Any], key: str, tag: str) -> LLMResult:
+        """The call for ``key``, made once however many threads ask for it at the same time."""
+        if self.cache is None:
+            return self._call(messages, params, key, tag)
+        with self._lock:
+            pending = self._pending.get(key)
+            leader = pending is None
+            if leader:
+                pending = self._pending[key] = Future()
+        if not leader:
+            return _as_shared(pending.result())
+        try:  # the cache again: a same-key call may have finished since our miss
+            result = self._from_cache(key) or self._call(messages, params, key, tag)
+        except BaseException as exc:
+            pending.set_exception(exc)
+            raise
+        else:
+            pending.set_result(result)
+            return result
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+
     def _call(self, messages: list[dict[str, Any]], params: dict[str, Any], key: str, tag: str) -> LLMResult:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 reply = self._invoke(messages, params)
+            except EmbeddedModelCrashed:
+                raise  # the model's process is gone: no later call can succeed
             except Exception as exc:  # noqa: BLE001 - a failed call must never escape
                 if not is_retriable(exc) or attempt == self.max_attempts:
                     log.warning("llm call %s failed after %d attempt(s): %s", tag, attempt, _describe(exc))
                     return LLMResult(ok=False, error=_describe(exc))
-                self._sleep(attempt, tag, exc)
+                self._wait_before_retry(attempt, tag, exc)
                 continue
             result = LLMResult(text=_text_of(reply), usage=_usage_of(reply), finish_reason=_finish_reason(reply))
             if self.cache is not None:
@@ -132,16 +200,75 @@ class LLMService:
         kwargs = {k: v for k, v in params.items() if v is not None and k != "stop"}
         return self.chat_model.invoke(convert_to_messages(messages), stop=params["stop"], **kwargs)
 
-    def _sleep(self, attempt: int, tag: str, exc: BaseException) -> None:
-        delay = self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
-        log.info("llm call %s: %s; retry %d in %.2fs", tag, _describe(exc), attempt, delay)
-        time.sleep(delay)
+    def retry_delay(self, attempt: int, exc: BaseException) -> float:
+        """Seconds to wait before retry ``attempt``: the server's Retry-After (capped), else backoff."""
+        asked = retry_after_seconds(exc)
+        if asked is not None:
+            return min(asked, self.retry_after_cap)
+        return self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
 
-    def _record(self, result: LLMResult) -> None:
+    def _wait_before_retry(self, attempt: int, tag: str, exc: BaseException) -> None:
+        delay = self.retry_delay(attempt, exc)
+        log.info("llm call %s: %s; retry %d in %.2fs", tag, _describe(exc), attempt, delay)
+        self.sleep(delay)
+
+    def _enter(self) -> None:
         with self._lock:
+            self._in_flight += 1
+
+    def _leave(self, result: LLMResult | None) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            if result is None:
+                return
             self.usage = self.usage.add(result.usage)
+            if not result.cached:
+                self.fresh_usage = self.fresh_usage.add(result.usage)
             self.calls += 1
             self.errors += 0 if result.ok else 1
+
+
+def _as_shared(result: LLMResult) -> LLMResult:
+    """What a coalesced duplicate gets: a success as a cache hit, a failure as the same failure."""
+    if not result.ok:
+        return LLMResult(ok=False, error=result.error)
+    u = result.usage
+    usage = Usage(prompt_tokens=u.prompt_tokens, completion_tokens=u.completion_tokens, cached_calls=1)
+    return LLMResult(text=result.text, usage=usage, cached=True, finish_reason=result.finish_reason)
+
+
+def retry_after_seconds(exc: BaseException, now: float | None = None) -> float | None:
+    """The wait an error's response asks for: ``retry-after-ms``, else ``retry-after`` (seconds or
+    an HTTP date); None when it asks for none (or says something unreadable). Never negative."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
+    millis = _number(headers.get("retry-after-ms"))
+    if millis is not None:
+        return max(0.0, millis / 1000.0)
+    value = headers.get("retry-after")
+    seconds = _number(value)
+    if seconds is None and value:
+        seconds = _seconds_until(value, time.time() if now is None else now)
+    return None if seconds is None else max(0.0, seconds)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _seconds_until(http_date: str, now: float) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp() - now
 
 
 def _text_of(message: Any) -> str:
