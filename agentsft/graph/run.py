@@ -22,6 +22,7 @@ from agentsft.schema import Candidate, Usage
 from agentsft.steps.commit import commit_batch
 from agentsft.store import RunStore
 
+PROMPTS = ("propose", "instances", "instances_cls")  # the templates the grow loop renders
 PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
 
 
@@ -89,7 +90,7 @@ class GrowRun:
     def inputs(self) -> dict:
         """What the run resolved that shapes its data (goes into the fingerprint)."""
         return {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
-                "prompts": prompt_digest(self.lang, self.cfg.prompt_version)}
+                "prompts": prompt_digest(self.lang, self.cfg.prompt_version, PROMPTS)}
 
     def state(self) -> dict:
         return dict(self.app.get_state(run_config(1)).values)

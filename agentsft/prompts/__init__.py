@@ -37,9 +37,11 @@ def load_prompt(name: str, lang: str, version: str = "v1") -> Prompt:
     return Prompt(name, lang, version, Template(path.read_text(encoding="utf-8")))
 
 
-def prompt_digest(lang: str, version: str = "v1") -> str:
-    """sha256 over every template of one language and version (names and texts): a run's data depends on it."""
+def prompt_digest(lang: str, version: str, names: tuple[str, ...]) -> str:
+    """sha256 over the named templates of one language and version (names and texts): what a run's data
+    depends on. A template a run does not use does not count."""
     h = hashlib.sha256()
-    for path in sorted((HERE / lang).glob(f"*.{version}.txt")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(names):
+        path = HERE / lang / f"{name}.{version}.txt"
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return h.hexdigest()[:16]

@@ -144,7 +144,7 @@ def test_fingerprint_counts_prompt_text_and_model(seed_file, tmp_path, monkeypat
     cfg = RunConfig(seeds=[seed_file], out=out, target=2, batch_size=2, novelty={"embedder": "off"})
     with pytest.raises(StoreError, match="different config"):
         GrowRun(cfg, other_model, "another")
-    monkeypatch.setattr("agentsft.graph.run.prompt_digest", lambda lang, version: "edited-prompts")
+    monkeypatch.setattr("agentsft.graph.run.prompt_digest", lambda lang, version, names: "edited-prompts")
     with pytest.raises(StoreError, match="different config"):
         make_run(seed_file, out, target=2)
 
@@ -153,3 +153,16 @@ def test_concurrency_and_target_do_not_change_the_fingerprint(seed_file, tmp_pat
     out = tmp_path / "run"
     make_run(seed_file, out, target=2).run()
     assert make_run(seed_file, out, target=3, concurrency=3).run().accepted == 3
+
+
+def test_prompt_digest_counts_only_the_templates_named(tmp_path, monkeypatch):
+    from agentsft import prompts
+
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "propose.v1.txt").write_text("A $demos", encoding="utf-8")
+    monkeypatch.setattr(prompts, "HERE", tmp_path)
+    before = prompts.prompt_digest("zh", "v1", ("propose",))
+    (tmp_path / "zh" / "unused.v1.txt").write_text("B", encoding="utf-8")
+    assert prompts.prompt_digest("zh", "v1", ("propose",)) == before
+    (tmp_path / "zh" / "propose.v1.txt").write_text("A edited $demos", encoding="utf-8")
+    assert prompts.prompt_digest("zh", "v1", ("propose",)) != before
