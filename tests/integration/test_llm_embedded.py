@@ -2,6 +2,7 @@ import os
 import resource
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,10 @@ def embedded_chat(monkeypatch):
     chat, desc = make_chat_model(None, None, None, temperature=0.2, max_tokens=48, timeout=60, seed=1)
     assert desc.startswith("embedded llama.cpp:")
     yield chat, desc
+    log = chat.worker().log
     shutdown_workers()  # the next test (or a crashed worker) starts afresh
+    if log:
+        Path(log).unlink(missing_ok=True)  # kept after a crash
 
 
 def test_embedded_smollm2_answers_through_service(embedded_chat):

@@ -47,7 +47,10 @@ FAKE_WORKER = textwrap.dedent('''
 @pytest.fixture(autouse=True)
 def no_workers_left():
     yield
+    logs = [w.log for w in embedded_mod._WORKERS.values() if w.log]
     shutdown_workers()
+    for log in logs:  # a crashed worker's log is kept for the post-mortem: not after a test
+        Path(log).unlink(missing_ok=True)
 
 
 @pytest.fixture

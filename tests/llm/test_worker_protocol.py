@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -93,14 +94,15 @@ def test_worker_ends_when_its_parent_is_killed(after):
         threading.Thread(target=w.request, args=({{"messages": []}},), daemon=True).start()
         while w.pid is None:
             time.sleep(0.01)
-        print(w.pid, flush=True)
+        print(w.pid, w.log, flush=True)
         time.sleep({after})
         os.kill(os.getpid(), signal.SIGKILL)  # the parent dies without any clean-up
     ''')
     parent = subprocess.run([sys.executable, "-c", parent_code], capture_output=True, text=True, timeout=60)
     assert parent.returncode == -9
-    pid = int(parent.stdout.strip())
+    pid, log = parent.stdout.split()
     deadline = time.monotonic() + 15
-    while not _gone(pid) and time.monotonic() < deadline:
+    while not _gone(int(pid)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _gone(pid), "the orphaned worker kept running"
+    assert _gone(int(pid)), "the orphaned worker kept running"
+    assert not os.path.exists(log)  # its log went with it
