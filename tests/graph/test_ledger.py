@@ -6,11 +6,12 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from fakes import ScriptedChat
+from grow_runs import lines
+from grow_runs import make_run as _make_run
 from typer.testing import CliRunner
 
 from agentsft.cli import app
@@ -35,14 +36,7 @@ class CrashingChat(ScriptedChat):
 
 
 def make_run(seed_file: Path, out: Path, chat=None, **overrides) -> GrowRun:
-    settings = {"target": 10, "batch_size": 2, "concurrency": 1, "novelty": {"embedder": "off"}, **overrides}
-    cfg = RunConfig(seeds=[seed_file], out=out, **settings)
-    llm = LLMService(chat or ScriptedChat(), "scripted", RequestCache(RunStore.cache_file(out)), cfg.concurrency)
-    return GrowRun(cfg, llm, "scripted fake")
-
-
-def lines(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return _make_run(seed_file, out, chat, **{"target": 10, "concurrency": 1, **overrides})
 
 
 def assert_exactly_once(out: Path, target: int) -> None:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fakes import ScriptedChat
+from grow_runs import lines, make_run
 
-from agentsft.config import RunConfig
-from agentsft.graph.run import GrowRun
-from agentsft.llm import LLMService, RequestCache
 from agentsft.schema import Reason
-from agentsft.store import RunStore, StoreError
-
-
-def make_run(seed_file: Path, out: Path, chat=None, **overrides) -> GrowRun:
-    """A run on the scripted model; the exact-only gate keeps these tests about the loop, not about similarity."""
-    settings = {"target": 12, "batch_size": 2, "concurrency": 2, "novelty": {"embedder": "off"}, **overrides}
-    cfg = RunConfig(seeds=[seed_file], out=out, **settings)
-    llm = LLMService(chat or ScriptedChat(), "scripted", RequestCache(RunStore.cache_file(out)), cfg.concurrency)
-    return GrowRun(cfg, llm, "scripted fake")
-
-
-def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+from agentsft.store import StoreError
 
 
 def test_grow_reaches_target_and_accounts_for_every_candidate(seed_file, tmp_path):
