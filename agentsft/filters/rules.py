@@ -14,7 +14,6 @@ Where the lists come from:
 
 from __future__ import annotations
 
-import re
 
 # -- blacklist --------------------------------------------------------------------------------------------
 
