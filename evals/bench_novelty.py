@@ -4,8 +4,8 @@
 
 (a) gate cost per candidate at pool sizes 1k / 10k / 100k, our gate against an Alpaca-style ROUGE-L check
     (rouge_score, the same candidate texts and pool texts), with the encoding share shown separately;
-(b) precision / recall per language and TRAIN / TEST split on evals/data/neardup_{zh,en}.jsonl, for the fitted
-    pair judge (default) and the plain threshold judge;
+(b) precision / recall / F1 per language on the real MEASURE pairs (evals/real_pairs.py) and, as a regression
+    check, on the template sets evals/data/neardup_{zh,en}.jsonl, for the fitted pair judge and the threshold judge;
 (c) embedding throughput (texts/s) and resident memory of the gate holding a 100k pool, in a fresh subprocess.
 """
 
@@ -68,11 +68,11 @@ def _prepare_gate(texts: list[str], vecs: np.ndarray, size: int, emb) -> Novelty
     return gate
 
 
-def bench_cost(sizes: list[int], quick: bool) -> list[dict]:
+def bench_cost(sizes: list[int], quick: bool, embedder: str = "default") -> list[dict]:
     from rouge_score import rouge_scorer
 
     rng = random.Random(1)
-    emb = get_embedder()
+    emb = get_embedder(embedder)
     n_max = max(sizes)
     encode_n = min(n_max, 3_000 if quick else n_max)
     texts = synthetic_texts(n_max, rng)
@@ -114,32 +114,46 @@ def bench_cost(sizes: list[int], quick: bool) -> list[dict]:
     return rows
 
 
-def bench_pr() -> dict:
-    """Precision / recall per language and split, through the engine's own judge (``_judge``)."""
-    from evals.tune_novelty import pair_table, prf
+def _judged(emb, rows: list[dict], lang: str, judge: str) -> list[bool]:
+    """Each pair through the engine's own ``_judge`` (rarity from a DocFreq over the rows' texts, no labels)."""
+    from agentsft.novelty.pairscore import DocFreq, text_grams
 
-    emb = get_embedder()
+    df = DocFreq()
+    for t in sorted({t for r in rows for t in (r["a"], r["b"])}):
+        df.add(text_grams(t))
+    va, vb = emb.encode([r["a"] for r in rows]), emb.encode([r["b"] for r in rows])
+    gate = NoveltyEngine(emb, judge=judge)
+    gate.df = df
+    return [not gate._judge(r["a"], [("b", r["b"], float(c))]).novel for r, c in zip(rows, (va * vb).sum(1))]
+
+
+def bench_pr(embedder: str = "default") -> dict:
+    """Precision / recall / F1 per language: the real MEASURE pairs (headline) and the template sets (regression)."""
+    from evals import real_pairs, template_pairs
+
+    emb = get_embedder(embedder)
     out = {}
     for lang in ("zh", "en"):
-        rows, df = pair_table(lang, emb)
-        res = {}
+        real = [r for r in real_pairs.load(lang) if r["split"] == "measure"]
+        tmpl = template_pairs.load(lang)
         for judge in ("blend", "threshold"):
-            gate = NoveltyEngine(emb, judge=judge)
-            gate.df = df  # rarity over the set's texts, as when fitting (see evals/tune_novelty.py)
-            pred = [not gate._judge(r["a"], [("b", r["b"], r["cos"])]).novel for r in rows]
-            for split in ("train", "test", "all"):
-                idx = [k for k, r in enumerate(rows) if split in ("all", r["split"])]
-                res[(judge, split)] = prf([pred[k] for k in idx], [rows[k] for k in idx])
-        out[lang] = res
+            out[(lang, judge, "real measure")] = real_pairs.prf(_judged(emb, real, lang, judge), real)
+            pred = _judged(emb, tmpl, lang, judge)
+            for split in ("train", "test"):
+                idx = [k for k, r in enumerate(tmpl) if r["split"] == split]
+                sub = [tmpl[k] for k in idx]
+                res = real_pairs.prf([pred[k] for k in idx], sub)
+                res["by_kind"] = template_pairs.by_kind([pred[k] for k in idx], sub)
+                out[(lang, judge, f"template {split}")] = res
     return out
 
 
-def _memory_child(n: int, quick: bool) -> dict:
+def _memory_child(n: int, quick: bool, embedder: str = "default") -> dict:
     """Run in a fresh process: RSS after loading the model, then after holding an n-text pool."""
     from agentsft.novelty.pairscore import text_grams
 
     base = rss_mib()
-    emb = get_embedder()
+    emb = get_embedder(embedder)
     emb.encode(["warm up"])
     texts = synthetic_texts(n, random.Random(3))
     gate = NoveltyEngine(emb, hnsw_threshold=50_000)
@@ -167,11 +181,11 @@ def _memory_child(n: int, quick: bool) -> dict:
             "rss_start_mib": base, "rss_model_mib": loaded, "rss_pool_mib": rss_mib()}
 
 
-def bench_memory(n: int, quick: bool) -> dict:
+def bench_memory(n: int, quick: bool, embedder: str = "default") -> dict:
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-m", "evals.bench_novelty", "--memory-child", str(n)] + (["--quick"] if quick else [])
+    cmd = [sys.executable, "-m", "evals.bench_novelty", "--memory-child", str(n), "--embedder", embedder] + (["--quick"] if quick else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -180,19 +194,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="encode fewer texts (rest random vectors); < 3 min")
     ap.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--embedder", default="default", help="novelty.embedder to measure (default: multilingual-e5-small)")
+    ap.add_argument("--pr-only", action="store_true", help="only (b): precision / recall")
     args = ap.parse_args()
     if args.memory_child:
-        print(json.dumps(_memory_child(args.memory_child, args.quick)))
+        print(json.dumps(_memory_child(args.memory_child, args.quick, args.embedder)))
         return
     t0 = time.perf_counter()
-    print(f"torch threads: {__import__('torch').get_num_threads()}, cpus: {os.cpu_count()}, quick: {args.quick}")
-    print("\n(b) precision / recall on the labelled near-duplicate sets (split by family, see evals/tune_novelty.py)")
-    for lang, res in bench_pr().items():
-        for (judge, split), r in res.items():
-            print(f"  {lang} {judge:9} {split:5}: pairs {r['pairs']:3}  precision {r['precision']:.3f}  "
-                  f"recall {r['recall']:.3f}  flagged share by kind {r['flagged_by_kind']}")
+    print(f"cpus: {os.cpu_count()}, quick: {args.quick}, embedder: {args.embedder}")
+    print(f"\n(b) precision / recall / F1, embedder {args.embedder}: real MEASURE pairs (evals/real_pairs.py) and "
+          "the template sets (regression; split by family, see evals/template_pairs.py)")
+    for (lang, judge, what), r in bench_pr(args.embedder).items():
+        print(f"  {lang} {judge:9} {what:15}: pairs {r['pairs']:3}  P {r['precision']:.3f}  R {r['recall']:.3f}  "
+              f"F1 {r['f1']:.3f}  {r.get('by_kind', '')}")
+    if args.pr_only:
+        return
     print("\n(a) gate cost per candidate (batch of 64) vs ROUGE-L (rouge_score) against the whole pool")
-    rows = bench_cost([1_000, 10_000, 100_000], args.quick)
+    rows = bench_cost([1_000, 10_000, 100_000], args.quick, args.embedder)
     for r in rows[:-1]:
         print(f"  pool {r['pool']:>7}: ours {r['ours_ms']:6.2f} ms ({r['index']}; of which encoding "
               f"{r['encode_ms']:.2f} ms, the rest {r['no_encode_ms']:.2f} ms)   ROUGE-L {r['rouge_ms']:9.1f} ms "
@@ -200,7 +218,7 @@ def main() -> None:
               f"without encoding")
     print(f"  (embedding rate while building: {rows[-1]['encode_rate']:.0f} texts/s)")
     print("\n(c) throughput and resident memory at 100k (fresh subprocess)")
-    m = bench_memory(100_000, args.quick)
+    m = bench_memory(100_000, args.quick, args.embedder)
     print(f"  encode: {m['encode_texts_per_s']:.0f} texts/s over {m['encoded']} texts (add + flush, batch 64)")
     print(f"  RSS: start {m['rss_start_mib']:.0f} MiB, model loaded {m['rss_model_mib']:.0f} MiB, "
           f"with {m['pool']} pool texts ({m['index']}) {m['rss_pool_mib']:.0f} MiB total; "

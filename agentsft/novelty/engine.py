@@ -5,12 +5,14 @@ For each candidate (in batch order):
 1. **exact**: same normalised text as an indexed text or an earlier item of the batch → ``duplicate_exact``.
 2. the candidate is embedded and its ``top_k`` nearest indexed texts (FAISS) plus the earlier *novel* items
    of the same batch become its neighbours.
-3. **hard content veto**: a neighbour asking for other numbers or another target / programming language is
-   never its twin, whatever the scores.
-4. **pair judge** (``judge="blend"``, the default): each remaining neighbour with cosine ≥ ``cos_floor[lang]``
+3. **hard content veto**: a neighbour asking for other numbers, another target / programming language or
+   another single-letter name (Vitamin A / C, World War I / II) is never its twin, whatever the scores.
+4. **pair judge** (``judge="blend"``, the default; weights and thresholds keyed by the embedder, see
+   ``pairscore.judge_params``): each remaining neighbour with cosine ≥ ``cos_floor[lang]``
    gets a duplicate probability from ``pairscore`` (a logistic blend of cosine, shingle Jaccard, content-unit
    overlap, rarity-weighted content difference, shared-frame span and the slot-substitution check; rarity =
-   IDF over the indexed texts); the best ≥ ``pair_threshold[lang]`` → ``duplicate_near``, by gate ``lexical``
+   IDF over the indexed texts; a slot substitution such as 春天 → 秋天 needs cosine ≥ ``slot_cos``); the best ≥
+   ``pair_threshold[lang]`` → ``duplicate_near``, by gate ``lexical``
    when its shingle Jaccard ≥ ``lexical_threshold[lang]`` (a near-copy), else ``embedding``; ``score`` is
    the probability.
 
@@ -36,13 +38,18 @@ from agentsft.novelty.base import Decision
 from agentsft.novelty.embedder import Embedder
 from agentsft.novelty.index import VectorIndex
 from agentsft.novelty.lexical import content_diff, content_units, jaccard, pair_lang, shingles
-from agentsft.novelty.pairscore import WEIGHTS, DocFreq, Profile, features, hard_veto, probability, text_grams
+from agentsft.novelty.pairscore import DocFreq, Profile, features, hard_veto, judge_params, probability, text_grams
 from agentsft.schema import Reason, normalise
 
-DEFAULT_EMBEDDING_THRESHOLD = {"zh": 0.70, "en": 0.75}
 DEFAULT_LEXICAL_THRESHOLD = {"zh": 0.5, "en": 0.5}
-DEFAULT_PAIR_THRESHOLD = {lang: m["threshold"] for lang, m in WEIGHTS.items()}
-DEFAULT_COS_FLOOR = {"zh": 0.45, "en": 0.35}
+
+
+def defaults_for(embedder: str | None) -> dict[str, dict[str, float]]:
+    """The judge's thresholds for ``embedder`` (per language): pair probability, cosine floor, plain cosine."""
+    params = judge_params(embedder)
+    return {"pair_threshold": {lang: m["threshold"] for lang, m in params.items()},
+            "cos_floor": {lang: m["cos_floor"] for lang, m in params.items()},
+            "embedding_threshold": {lang: m["cos_threshold"] for lang, m in params.items()}}
 
 
 class NoveltyEngine:
@@ -73,13 +80,16 @@ class NoveltyEngine:
         self.use_exact = exact
         self.use_lexical = lexical
         self.content_check = content_check
-        self.embedding_threshold = {**DEFAULT_EMBEDDING_THRESHOLD, **(embedding_threshold or {})}
+        name = embedder.model_name if embedder is not None else None
+        self.params = judge_params(name)  # weights + thresholds keyed by the embedder (safe fallback if unknown)
+        tuned = defaults_for(name)
+        self.embedding_threshold = {**tuned["embedding_threshold"], **(embedding_threshold or {})}
         self.lexical_threshold = {**DEFAULT_LEXICAL_THRESHOLD, **(lexical_threshold or {})}
         if judge not in ("blend", "threshold"):
             raise ValueError(f"judge must be 'blend' or 'threshold', not {judge!r}")
         self.judge = judge
-        self.pair_threshold = {**DEFAULT_PAIR_THRESHOLD, **(pair_threshold or {})}
-        self.cos_floor = {**DEFAULT_COS_FLOOR, **(cos_floor or {})}
+        self.pair_threshold = {**tuned["pair_threshold"], **(pair_threshold or {})}
+        self.cos_floor = {**tuned["cos_floor"], **(cos_floor or {})}
         self._vec_cache: dict[str, np.ndarray] = {}  # vectors of the last checked batch, by text
         self._profiles: dict[str, Profile] = {}  # neighbour profiles, a bounded cache
         self.df = DocFreq()  # content-gram document frequencies over the indexed texts (rarity for the judge)
@@ -210,7 +220,9 @@ class NoveltyEngine:
             if self.content_check and hard_veto(me, other):
                 continue
             f = features(me, other, cos, lang, self.df)
-            p = probability(f, lang)
+            if f[-1] and cos < self.params[lang].get("slot_cos", 0.0):
+                continue  # a slot substitution (春天 → 秋天) under the guard cosine: a template clone, not a twin
+            p = probability(f, lang, self.params)
             if p >= self.pair_threshold[lang] and (best is None or p > best[0]):
                 best = (p, nid, f[1], lang)
         if best is not None:

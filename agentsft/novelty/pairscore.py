@@ -15,9 +15,10 @@ high as true rewordings with every small embedder), and MiniLM is weak on Chines
   (a same-frame clone has a long shared frame and two non-empty middles);
 * ``slot``: ``content_diff`` found a small two-sided substitution.
 
-Hard content vetoes (different numbers, different target / programming languages) are applied before the
-blend. Weights per language were fitted by ``python -m evals.tune_novelty`` on the TRAIN split of the labelled
-sets (see evals/README.md) and are pasted below; the decision threshold is a probability.
+Hard content vetoes (different numbers, target / programming languages, single-letter names) are applied before the
+blend. Weights per embedder and language are fitted by ``python -m evals.tune_novelty --write`` on the FIT part of
+real labelled question pairs (evals/data/real, see evals/README.md) and stored in ``data/judge.json``; the
+decision threshold is a probability.
 """
 
 from __future__ import annotations
@@ -27,19 +28,34 @@ import zlib
 
 import numpy as np
 
+from agentsft.novelty import vocab
 from agentsft.text import guess_lang
 
 from agentsft.novelty.lexical import Content, content_diff, content_units, jaccard, prepare, shingles
 
+HARD = ("numbers differ", "languages differ", "names differ")
 FEATURES = ("cos", "jac", "cjac", "ccont", "wjac", "wmin", "span", "mid", "slot")
 
-# --- fitted weights (written by `python -m evals.tune_novelty --write`; do not edit by hand) --------------
-# BEGIN WEIGHTS
-WEIGHTS = {
-    "zh": {"bias": -4.105, "w": [0.3024, 0.588, 2.3863, 1.8968, 3.0012, -1.2552, -2.044, 1.6941, -0.1087], "threshold": 0.53},
-    "en": {"bias": -2.9023, "w": [3.3733, -0.9835, 1.2097, 1.0869, 1.9808, -1.0961, -1.4465, 0.6967, -0.8543], "threshold": 0.61},
-}
-# END WEIGHTS
+
+def judge_params(embedder: str | None) -> dict[str, dict]:
+    """Weights, probability threshold, cosine floor and plain-cosine threshold per language for ``embedder``.
+
+    Keyed by the canonical embedder name (``embedder.canonical``); an embedder nobody fitted gets the safe
+    ``fallback`` (high thresholds: it flags fewer pairs rather than merging distinct ones).
+    """
+    from agentsft.novelty.embedder import canonical
+
+    table = vocab.judge_table()
+    return table["embedders"].get(canonical(embedder), table["fallback"]) if embedder else table["fallback"]
+
+
+def fitted(embedder: str | None) -> bool:
+    from agentsft.novelty.embedder import canonical
+
+    return bool(embedder) and canonical(embedder) in vocab.judge_table()["embedders"]
+
+
+WEIGHTS = judge_params("default")  # the shipped default embedder's judge (kept for callers and tests)
 
 
 class DocFreq:
@@ -102,9 +118,9 @@ def _span(a: str, b: str) -> tuple[float, float]:
 
 
 def hard_veto(a: Profile, b: Profile) -> str:
-    """"numbers differ" / "languages differ" / ""."""
+    """"numbers differ" / "languages differ" / "names differ" / ""."""
     d = content_diff(a.content, b.content, "zh")
-    return d.why if d.why in ("numbers differ", "languages differ") else ""
+    return d.why if d.why in HARD else ""
 
 
 def features(a: Profile, b: Profile, cos: float, lang: str, df: DocFreq | None) -> list[float]:
@@ -121,6 +137,18 @@ def features(a: Profile, b: Profile, cos: float, lang: str, df: DocFreq | None) 
     span, mid = _span(a.prepared, b.prepared)
     return [cos, jaccard(a.shingles, b.shingles), cjac, ccont, wjac, wmin, span, mid,
             float(d.why == "slot differs")]
+
+
+def decide(feats: list[float], hard: str, lang: str, weights: dict | None = None) -> bool:
+    """The judge's verdict on one pair: no hard veto, cosine over the floor, no slot substitution under
+    ``slot_cos`` (a template clone: 春天 → 秋天), and a duplicate probability over the threshold."""
+    m = (weights or WEIGHTS)[lang]
+    cos = feats[0]
+    if hard or cos < m["cos_floor"]:
+        return False
+    if feats[FEATURES.index("slot")] and cos < m.get("slot_cos", 0.0):
+        return False
+    return probability(feats, lang, weights) >= m["threshold"]
 
 
 def probability(feats: list[float], lang: str, weights: dict | None = None) -> float:

@@ -1,0 +1,73 @@
+"""Real labelled question / sentence pairs (evals/data/real, see SOURCES.md there): FIT and MEASURE parts.
+
+* zh FIT: AFQMC train sample + LCQMC train sample + Chinese STS-B train rows of md5 bucket 1-2; zh MEASURE: AFQMC
+  dev sample (another split: never fitted on) + Chinese STS-B train rows of md5 bucket 0 (disjoint from FIT).
+  STS-B scores 4-5 are duplicates, 0-2 are not (score 3 rows were left out when sampling).
+* en FIT: MRPC train rows whose md5 bucket is not 0 (2/3) + QQP train rows; en MEASURE: MRPC train rows of md5
+  bucket 0 (1/3, disjoint from FIT) + QQP dev rows.
+
+No test split of any corpus is used.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+def _row(a: str, b: str, label, source: str, part: str) -> dict:
+    return {"a": a.strip(), "b": b.strip(), "label": int(label), "source": source, "split": part}
+
+
+def _csv(name: str, source: str, part: str) -> list[dict]:
+    with open(REAL / name, encoding="utf-8", newline="") as f:
+        return [_row(r["sentence1"], r["sentence2"], r["label"], source, part) for r in csv.DictReader(f)]
+
+
+def _tsv(name: str) -> list[dict]:
+    with open(REAL / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _bucket(text: str) -> int:
+    return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16) % 3
+
+
+def load(lang: str) -> list[dict]:
+    """Every real pair of ``lang`` with ``split`` = "fit" or "measure"."""
+    if lang == "zh":
+        rows = _csv("afqmc_train.csv", "AFQMC train", "fit")
+        rows += [_row(r["sentence1"], r["sentence2"], r["label"], "LCQMC train", "fit") for r in _tsv("lcqmc_train.tsv")]
+        rows += _csv("afqmc_dev.csv", "AFQMC dev", "measure")
+        rows += [_row(r["sentence1"], r["sentence2"], int(r["score"]) >= 4, "STS-B zh train",
+                      "measure" if _bucket(r["sentence1"] + r["sentence2"]) == 0 else "fit")
+                 for r in _tsv("stsb_zh_train.tsv")]
+        return rows
+    rows = [_row(r["sentence1"], r["sentence2"], r["label"], "MRPC train",
+                 "measure" if _bucket(r["sentence1"]) == 0 else "fit") for r in _tsv("mrpc_train.tsv")]
+    rows += [_row(r["sentence1"], r["sentence2"], r["label"], f"QQP {r['split']}",
+                  "fit" if r["split"] == "train" else "measure") for r in _tsv("qqp_sample.tsv")]
+    return rows
+
+
+def prf(pred: list[bool], rows: list[dict]) -> dict:
+    tp = sum(1 for p, r in zip(pred, rows) if p and r["label"])
+    fp = sum(1 for p, r in zip(pred, rows) if p and not r["label"])
+    fn = sum(1 for p, r in zip(pred, rows) if not p and r["label"])
+    precision = tp / max(1, tp + fp)
+    recall = tp / max(1, tp + fn)
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return {"pairs": len(rows), "positives": tp + fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+def best_threshold(scores: list[float], rows: list[dict], grid) -> float:
+    """The cut with the best F1 on ``rows`` (ties: the higher cut, i.e. fewer merges)."""
+    best = (-1.0, 0.0)
+    for thr in grid:
+        f1 = prf([s >= thr for s in scores], rows)["f1"]
+        if f1 >= best[0] - 1e-12:
+            best = (f1, float(thr))
+    return round(best[1], 3)
