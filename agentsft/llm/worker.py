@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-PARENT_ENV = "AGENTSFT_WORKER_PARENT"
-LOG_ENV = "AGENTSFT_WORKER_LOG"  # our stderr log: nobody will read it once the parent is gone
+from agentsft.llm.embedded import LOG_ENV, PARENT_ENV
+
 ALLOWED_KEYS = ("messages", "temperature", "max_tokens", "stop", "seed")
 
 
