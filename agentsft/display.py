@@ -66,7 +66,10 @@ def live_progress(run, console: Console, target: int):
         finally:
             stop.set()
             ticker.join()
-            refresh()
+            try:
+                refresh()
+            except Exception:  # noqa: BLE001 - never hide the exception that ended the run
+                pass
 
 
 def summary_table(summary, out_dir) -> Table:

@@ -100,6 +100,14 @@ class RunStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock_file = acquire_lock(self.root) if lock else None
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        """Read (and, after a crash, repair) the run directory's files."""
         self.samples_path = self.root / "samples.jsonl"
         self.rejects_path = self.root / "rejects.jsonl"
         self.manifest_path = self.root / "manifest.json"

@@ -33,7 +33,8 @@ portable_cmake_args() {
   case "$(uname -m)" in
     x86_64|amd64)
       if cpu_has avx2 && cpu_has fma && cpu_has f16c; then
-        echo "$off -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+        local bmi2=OFF; cpu_has bmi2 && bmi2=ON
+        echo "$off -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=$bmi2"
       elif cpu_has avx; then
         echo "$off -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF -DGGML_BMI2=OFF"
       else
@@ -44,12 +45,14 @@ portable_cmake_args() {
 }
 export CMAKE_ARGS="${AGENTSFT_CMAKE_ARGS:-$(portable_cmake_args)}"
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
-KEY="$(printf '%s|%s|%s' "$LLAMA_CPP_VERSION" "$CMAKE_ARGS" "$(uname -m)" | sha256sum | cut -c1-16)"
+PYTAG="$("$VENV/bin/python" -c 'import sys; print(sys.implementation.cache_tag)')"
+KEY="$(printf '%s|%s|%s|%s' "$LLAMA_CPP_VERSION" "$CMAKE_ARGS" "$(uname -m)" "$PYTAG" \
+  | "$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])')"
 WHEELS="${AGENTSFT_WHEEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/agentsft/wheels}/llama-cpp-python-$KEY"
 echo "llama.cpp build flags: $CMAKE_ARGS"
 if ! ls "$WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   echo "building llama-cpp-python $LLAMA_CPP_VERSION from source (about 6 minutes on 2 cores) into $WHEELS"
-  mkdir -p "$WHEELS.tmp"
+  rm -rf "$WHEELS.tmp" && mkdir -p "$WHEELS.tmp"
   "${PIP[@]}" wheel --no-deps --no-cache-dir --no-binary llama-cpp-python -w "$WHEELS.tmp" \
     "llama-cpp-python==$LLAMA_CPP_VERSION"
   rm -rf "$WHEELS" && mv "$WHEELS.tmp" "$WHEELS"

@@ -18,8 +18,10 @@ from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
 FAILING_ROUNDS = 3  # stop when every call of this many rounds in a row failed (endpoint down, bad key)
 
 
-def _load(state: GrowState) -> list[Candidate]:
-    return [Candidate.model_validate(c) for c in state.get("batch", [])]
+def _load(state: GrowState, svc: Services) -> list[Candidate]:
+    """The batch in flight, less any candidate the store has settled already (a replayed node after a run
+    that settled it, e.g. when a lowered target ended the run)."""
+    return [Candidate.model_validate(c) for c in state.get("batch", []) if not svc.store.seen_candidate(c["id"])]
 
 
 def _dump(cands: list[Candidate]) -> list[dict]:
@@ -56,26 +58,26 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
 
 def screen_node(state: GrowState, svc: Services) -> GrowState:
     prompt = load_prompt("propose", svc.lang, svc.cfg.prompt_version).template.template
-    kept, rejects = apply_filters(_load(state), svc.cfg.filters, prompt)
+    kept, rejects = apply_filters(_load(state, svc), svc.cfg.filters, prompt)
     kept, more = apply_novelty(kept, svc.gate)
     _record(svc, rejects + more)
     return {"batch": _dump(kept)}
 
 
 def classify_node(state: GrowState, svc: Services) -> GrowState:
-    typed = [c.model_copy(update={"task_type": classify(c.instruction)}) for c in _load(state)]
+    typed = [c.model_copy(update={"task_type": classify(c.instruction)}) for c in _load(state, svc)]
     return {"batch": _dump(typed)}
 
 
 def instances_node(state: GrowState, svc: Services) -> GrowState:
-    kept, rejects = generate_instances(_load(state), svc.cfg, svc.llm)
+    kept, rejects = generate_instances(_load(state, svc), svc.cfg, svc.llm)
     kept, more = check_outputs(kept, svc.cfg.filters.min_output_chars)
     _record(svc, rejects + more)
     return {"batch": _dump(kept)}
 
 
 def commit_node(state: GrowState, svc: Services) -> GrowState:
-    _record(svc, commit_batch(_load(state), svc.store, svc.gate, svc.cfg.target))
+    _record(svc, commit_batch(_load(state, svc), svc.store, svc.gate, svc.cfg.target))
     base = state.get("round_base", {})
     made = svc.store.candidates - base.get("candidates", 0)
     svc.store.log_round({

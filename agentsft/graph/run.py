@@ -101,9 +101,9 @@ class GrowRun:
             self.write_manifest("running")
             rounds = self.cfg.candidate_budget // max(1, self.cfg.batch_size) + 2
             inputs = None if pending(self.app) else {"batch": [], "stop": ""}
-            if inputs is not None and self.store.accepted >= self.cfg.target:
+            if self.store.accepted >= self.cfg.target:  # also with a pending checkpoint: a lowered --target
                 self._settle_leftovers()
-                return self.finish()
+                return self.finish(stop="target reached")
             for update in self.app.stream(inputs, run_config(rounds), stream_mode="updates"):
                 for node, _ in update.items():
                     if on_step:
@@ -118,19 +118,19 @@ class GrowRun:
         for rej in commit_batch(leftovers, self.store, self.gate, self.cfg.target):
             self.store.reject(rej)
 
-    def summary(self) -> Summary:
-        st = self.state()
+    def summary(self, stop: str | None = None) -> Summary:
+        stop = stop or self.state().get("stop") or "target reached"
         return Summary(
             candidates=self.store.candidates, accepted=self.store.accepted, rejected=self.store.rejected,
-            reasons=dict(self.store.reasons), stop=st.get("stop") or "target reached",
+            reasons=dict(self.store.reasons), stop=stop,
             usage=self.prior_usage.add(self.llm.usage).model_dump(), seconds=round(time.time() - self.started, 2),
         )
 
-    def finish(self) -> Summary:
+    def finish(self, stop: str | None = None) -> Summary:
         flush = getattr(self.gate, "flush", None)
         if flush:
             flush()
-        summary = self.summary()
+        summary = self.summary(stop)
         self.write_manifest("complete" if self.store.accepted >= self.cfg.target else "stopped", summary)
         return summary
 

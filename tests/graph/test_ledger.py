@@ -160,3 +160,19 @@ def test_prompt_digest_counts_only_the_templates_named(tmp_path, monkeypatch):
     assert prompts.prompt_digest("zh", "v1", ("propose",)) == before
     (tmp_path / "zh" / "propose.v1.txt").write_text("A edited $demos", encoding="utf-8")
     assert prompts.prompt_digest("zh", "v1", ("propose",)) != before
+
+
+def test_lowered_target_with_a_pending_checkpoint_settles_without_new_calls(seed_file, tmp_path):
+    out = tmp_path / "run"
+    make_run(seed_file, out, target=3).run()
+    with pytest.raises(Crash):
+        make_run(seed_file, out, target=8, chat=CrashingChat(crash_at=6)).run()  # dies mid-round, pending
+    chat = ScriptedChat()
+    summary = make_run(seed_file, out, target=3, chat=chat).run()
+    assert chat.calls == 0 and summary.stop == "target reached"
+    assert summary.consistent and summary.accepted >= 3
+    more = make_run(seed_file, out, target=summary.accepted + 2).run()  # the pending node replays nothing settled
+    assert more.consistent and more.accepted == summary.accepted + 2
+    ids = [s["provenance"]["candidate_id"] for s in lines(out / "samples.jsonl")]
+    ids += [r["candidate_id"] for r in lines(out / "rejects.jsonl")]
+    assert len(ids) == len(set(ids))
