@@ -36,8 +36,7 @@ def _record(svc: Services, rejects: list[Reject]) -> None:
 def _base(svc: Services, in_flight: int = 0) -> dict:
     """Store counts as a round begins (for per-round rates); ``in_flight`` candidates count as this round's."""
     return {"accepted": svc.store.accepted, "candidates": svc.store.candidates - in_flight,
-            "duplicates": svc.store.duplicates(), "llm_errors": svc.store.reasons["llm_error"],
-            "reasons": dict(svc.store.reasons)}
+            "duplicates": svc.store.duplicates(), "llm_errors": svc.store.reasons["llm_error"]}
 
 
 def propose_node(state: GrowState, svc: Services) -> GrowState:
