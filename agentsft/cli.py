@@ -88,8 +88,8 @@ def _run(cfg, quiet: bool):
     if quiet:
         summary = run.run()
     else:
-        with live_progress(run, err, cfg.target) as refresh:
-            summary = run.run(lambda node, st: refresh())
+        with live_progress(run, err, cfg.target):
+            summary = run.run()
     out.print(summary_table(summary, cfg.out))
     return summary
 

@@ -62,7 +62,7 @@ def live_progress(run, console: Console, target: int):
         ticker = threading.Thread(target=tick, name="agentsft-progress", daemon=True)
         ticker.start()
         try:
-            yield refresh
+            yield
         finally:
             stop.set()
             ticker.join()

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from agentsft import __version__
 from agentsft.config import RunConfig
@@ -69,7 +68,8 @@ class GrowRun:
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.llm = llm
         self.store = store if store is not None else RunStore(cfg.out, lock=True)
-        self.fingerprint = cfg.fingerprint(self.inputs())
+        self.resolved = self.inputs()  # hashed once: the fingerprint and every manifest write use it
+        self.fingerprint = cfg.fingerprint(self.resolved)
         try:
             self.store.check_fingerprint(self.fingerprint, cfg.force)
         except Exception:
@@ -95,7 +95,7 @@ class GrowRun:
     def state(self) -> dict:
         return dict(self.app.get_state(run_config(1)).values)
 
-    def run(self, on_step: Callable[[str, dict], None] | None = None) -> Summary:
+    def run(self) -> Summary:
         """Start or continue the loop until it stops; the directory lock is released however it ends."""
         try:
             self.write_manifest("running")
@@ -104,10 +104,8 @@ class GrowRun:
             if self.store.accepted >= self.cfg.target:  # also with a pending checkpoint: a lowered --target
                 self._settle_leftovers()
                 return self.finish(stop="target reached")
-            for update in self.app.stream(inputs, run_config(rounds), stream_mode="updates"):
-                for node, _ in update.items():
-                    if on_step:
-                        on_step(node, self.state())
+            for _ in self.app.stream(inputs, run_config(rounds), stream_mode="updates"):
+                pass  # each node reports through svc.progress; the display polls it
             return self.finish()
         finally:
             self.store.close()
@@ -139,13 +137,13 @@ class GrowRun:
         data = {
             "status": status,
             "fingerprint": self.fingerprint,
-            "inputs": self.inputs(),
+            "inputs": self.resolved,
             "config": self.cfg.model_dump(mode="json"),
             "lang": self.lang,
             "model": self.model_desc,
             "model_id": self.llm.model_id,
             "versions": versions(),
-            "seeds": {str(p): file_sha256(p) for p in self.cfg.seeds},
+            "seeds": {str(p): digest for p, digest in zip(self.cfg.seeds, self.resolved["seeds"])},
             "seed_count": len(self.seeds),
             "created": old.get("created", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
