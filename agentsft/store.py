@@ -208,7 +208,6 @@ class RunStore:
             self._minted_round[cand["id"]] = round_no
         for rec in entry.get("rejects", []):
             self.reject(Reject.model_validate(rec))
-            self._minted_round[rec["candidate_id"]] = round_no
     def commit(self, sample: Sample) -> bool:
         """Append a sample unless its id or candidate is already stored. Returns True if written."""
         with self._lock:
