@@ -76,6 +76,15 @@ class Reason(str, Enum):
     TARGET_REACHED = "target_reached"
     FIELD_INVALID = "field_invalid"
     SURPLUS = "surplus"
+    # tool-use traces (verify/traces.py)
+    TRACE_UNPARSABLE = "trace_unparsable"
+    TOOL_UNKNOWN = "tool_unknown"
+    TOOL_ARGS_INVALID = "tool_args_invalid"
+    TOOL_ERROR = "tool_error"
+    TOOL_RESULT_MISMATCH = "tool_result_mismatch"
+    TOOL_NOT_USED = "tool_not_used"
+    ANSWER_UNSUPPORTED = "answer_unsupported"
+    REFERENCE_MISMATCH = "reference_mismatch"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -98,6 +107,14 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.TARGET_REACHED: "a valid candidate left over after the target count was reached",
     Reason.FIELD_INVALID: "the field to deduplicate is missing, empty or not text (dedup job)",
     Reason.SURPLUS: "an item beyond the number of new instructions asked for in one call (recorded, not used)",
+    Reason.TRACE_UNPARSABLE: "a tool-use trace whose turns, tool calls or final answer could not be read",
+    Reason.TOOL_UNKNOWN: "a tool call names a tool that is not in the trace's tool list or the registry",
+    Reason.TOOL_ARGS_INVALID: "a tool call's arguments are not a JSON object valid against the tool's schema",
+    Reason.TOOL_ERROR: "a tool call failed when re-executed (hostile or invalid expression, timeout, exception)",
+    Reason.TOOL_RESULT_MISMATCH: "a recorded tool observation differs from a fresh re-execution of the call",
+    Reason.TOOL_NOT_USED: "the trace makes no tool call, or its final answer ignores every tool result",
+    Reason.ANSWER_UNSUPPORTED: "a number the final answer states does not follow from the tool results",
+    Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression or k samples)",
 }
 
 
@@ -109,6 +126,8 @@ class Stage(str, Enum):
     FILTER = "filter"
     NOVELTY = "novelty"
     INSTANCES = "instances"
+    TOOLUSE = "tooluse"
+    VERIFY = "verify"
     COMMIT = "commit"
 
 
@@ -138,11 +157,27 @@ class Instance(BaseModel):
     output: str = ""
 
 
+class FunctionCall(BaseModel):
+    name: str
+    arguments: str = "{}"  # a JSON string, as in the OpenAI chat format
+
+
+class ToolCall(BaseModel):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
 class Message(BaseModel):
+    """One turn, in the OpenAI chat shape (assistant ``tool_calls``; ``tool_call_id`` on tool turns)."""
+
     model_config = ConfigDict(extra="allow")
 
     role: Literal["system", "user", "assistant", "tool"]
     content: str | None = ""
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = None
+    name: str | None = None
 
 
 class SeedTask(BaseModel):
