@@ -5,6 +5,9 @@
   STS-B scores 4-5 are duplicates, 0-2 are not (score 3 rows were left out when sampling).
 * en FIT: MRPC train rows whose md5 bucket is not 0 (2/3) + QQP train rows; en MEASURE: MRPC train rows of md5
   bucket 0 (1/3, disjoint from FIT) + QQP dev rows.
+* Files added later (LCQMC dev sample, a second MRPC train sample) are split half and half by ``_half``: md5 of the
+  first sentence, even = MEASURE, odd = FIT (stable, label-blind; pairs that share a first sentence stay together).
+  The rule for the first files is unchanged, so figures measured before stay comparable part by part.
 
 No test split of any corpus is used.
 """
@@ -36,6 +39,10 @@ def _bucket(text: str) -> int:
     return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16) % 3
 
 
+def _half(text: str) -> str:
+    return "measure" if int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "fit"
+
+
 def load(lang: str) -> list[dict]:
     """Every real pair of ``lang`` with ``split`` = "fit" or "measure"."""
     if lang == "zh":
@@ -45,11 +52,15 @@ def load(lang: str) -> list[dict]:
         rows += [_row(r["sentence1"], r["sentence2"], int(r["score"]) >= 4, "STS-B zh train",
                       "measure" if _bucket(r["sentence1"] + r["sentence2"]) == 0 else "fit")
                  for r in _tsv("stsb_zh_train.tsv")]
+        rows += [_row(r["sentence1"], r["sentence2"], r["label"], "LCQMC dev", _half(r["sentence1"]))
+                 for r in _tsv("lcqmc_dev.tsv")]
         return rows
     rows = [_row(r["sentence1"], r["sentence2"], r["label"], "MRPC train",
                  "measure" if _bucket(r["sentence1"]) == 0 else "fit") for r in _tsv("mrpc_train.tsv")]
     rows += [_row(r["sentence1"], r["sentence2"], r["label"], f"QQP {r['split']}",
                   "fit" if r["split"] == "train" else "measure") for r in _tsv("qqp_sample.tsv")]
+    rows += [_row(r["sentence1"], r["sentence2"], r["label"], "MRPC train 2", _half(r["sentence1"]))
+             for r in _tsv("mrpc_train_2.tsv")]
     return rows
 
 
@@ -63,11 +74,17 @@ def prf(pred: list[bool], rows: list[dict]) -> dict:
     return {"pairs": len(rows), "positives": tp + fn, "precision": precision, "recall": recall, "f1": f1}
 
 
-def best_threshold(scores: list[float], rows: list[dict], grid) -> float:
-    """The cut with the best F1 on ``rows`` (ties: the higher cut, i.e. fewer merges)."""
+def best_threshold(scores: list[float], rows: list[dict], grid, min_precision: float | None = None) -> float:
+    """The cut with the best F1 on ``rows`` (ties: the higher cut, i.e. fewer merges). With ``min_precision``,
+    only cuts whose precision on ``rows`` reaches it compete (if none does, the most precise cut wins)."""
     best = (-1.0, 0.0)
+    fallback = (-1.0, 0.0)
     for thr in grid:
-        f1 = prf([s >= thr for s in scores], rows)["f1"]
-        if f1 >= best[0] - 1e-12:
-            best = (f1, float(thr))
-    return round(best[1], 3)
+        s = prf([x >= thr for x in scores], rows)
+        if s["precision"] >= fallback[0] - 1e-12:
+            fallback = (s["precision"], float(thr))
+        if min_precision is not None and s["precision"] < min_precision:
+            continue
+        if s["f1"] >= best[0] - 1e-12:
+            best = (s["f1"], float(thr))
+    return round(best[1] if best[0] >= 0 else fallback[1], 3)

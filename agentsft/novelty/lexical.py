@@ -208,8 +208,11 @@ def _languages(text: str, t: str, words: list[str], units: set[str]) -> set[str]
     return found
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def content_units(text: str, lang: str | None = None) -> Content:
-    t = prepare(text)
+    t = _THOUSANDS.sub("", prepare(text))  # 8,400 and 8400 are one number
     for pattern, repl in _SAME_QUANTITY:
         t = pattern.sub(repl, t)
     units: set[str] = set()
@@ -253,7 +256,8 @@ class Diff:
 def content_diff(a: Content, b: Content, lang: str, max_slot: int | None = None) -> Diff:
     """Compare two texts' content; ``differs`` is the veto (they ask for different things).
 
-    * different numbers → different task (列出三种 / 列出五种);
+    * different numbers → different task (列出三种 / 列出五种): each side has a number the other lacks (a side
+      that only *adds* a number, "a mother of two" / "a 32-year-old mother of two", is left to the judge);
     * different named languages (target language of a translation, programming language) → different task;
     * different single-letter / Roman-numeral names (Vitamin A / C, World War I / II) → different subject;
     * a *slot substitution*: each side has a little content the other lacks (at most ``max_slot`` units,
@@ -263,7 +267,7 @@ def content_diff(a: Content, b: Content, lang: str, max_slot: int | None = None)
     Broader differences (a reworded frame) are not vetoed: the similarity scores decide those.
     """
     only_a, only_b = a.units - b.units, b.units - a.units
-    if a.numbers and b.numbers and a.numbers != b.numbers:
+    if a.numbers - b.numbers and b.numbers - a.numbers:
         return Diff(True, only_a, only_b, "numbers differ")
     if a.langs and b.langs and a.langs != b.langs:
         return Diff(True, only_a, only_b, "languages differ")
