@@ -7,12 +7,13 @@ reject record and the closed set of reject reason codes (``Reason``).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 Lang = Literal["zh", "en"]
 
@@ -235,7 +236,11 @@ class Provenance(BaseModel):
 
 
 class Candidate(BaseModel):
-    """A candidate in flight through one round of the grow graph (small; kept in graph state)."""
+    """A candidate in flight through one round of the grow graph (small; kept in graph state).
+
+    Instruction-style stages fill ``input``/``output``; conversation stages (tool use, dialogue) fill
+    ``messages`` (and ``tools``), which then win over the instruction view when the candidate is committed.
+    """
 
     id: str
     lang: Lang
@@ -244,25 +249,112 @@ class Candidate(BaseModel):
     output: str = ""
     task_type: TaskType | None = None
     maybe_truncated: bool = False
+    messages: list[Message] | None = None
+    tools: list[dict[str, Any]] | None = None
+    verification: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+def single_turn(instruction: str, input: str = "", output: str = "") -> tuple[list[Message], int | None]:
+    """The conversation of an instruction/input/output triple and where its input starts in the user turn.
+
+    The user turn is the instruction, then a blank line and the input when there is one (the usual Alpaca
+    mapping); the returned offset lets the instruction view give the two parts back exactly."""
+    content, start = instruction, None
+    if input:
+        content, start = f"{instruction}\n\n{input}", len(instruction) + 2
+    return [Message(role="user", content=content), Message(role="assistant", content=output)], start
+
+
+def _canonical_call(call: ToolCall) -> list[str]:
+    try:
+        args = json.dumps(json.loads(call.function.arguments), sort_keys=True, ensure_ascii=False)
+    except ValueError:
+        args = call.function.arguments
+    return [call.function.name, args]
+
+
+def conversation_id(messages: list[Message], tools: list[dict[str, Any]] | None = None) -> str:
+    """Stable id of a conversation: the hash of its normalised turns (role, text, tool calls by name and
+    canonical arguments; tool-call ids left out, they are arbitrary) and of its tool names."""
+    parts: list[str] = []
+    for m in messages:
+        parts += [m.role, m.content or ""]
+        for call in m.tool_calls or []:
+            parts += _canonical_call(call)
+    parts += sorted(str((t.get("function") or t).get("name", "")) for t in tools or [])
+    return content_hash(*parts)
+
+
 class Sample(BaseModel):
-    """One accepted SFT sample."""
+    """One accepted SFT sample: a conversation (``messages``, optional OpenAI ``tools``) plus annotations
+    (language, task type, verification results, provenance).
+
+    ``instruction``/``input``/``output`` are a *view* of the first exchange (what Alpaca import and export
+    use); they are written to ``samples.jsonl`` for people reading it and ignored when it is read back.
+    Samples written before the conversation record (instruction/input/output only) are migrated on read.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     id: str
     lang: Lang
     task_type: TaskType
-    instruction: str
-    input: str = ""
-    output: str = ""
-    messages: list[Message] | None = None
+    messages: list[Message]
     tools: list[dict[str, Any]] | None = None
+    input_start: int | None = Field(default=None, description="where the input begins in the first user turn "
+                                    "(after the instruction and a blank line); None: the turn is all instruction")
+    verification: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance = Field(default_factory=Provenance)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        """A pre-conversation sample (instruction/input/output, no messages) becomes a single-turn one."""
+        if isinstance(data, dict) and not data.get("messages") and "instruction" in data:
+            messages, start = single_turn(data["instruction"], data.get("input") or "", data.get("output") or "")
+            data = {**data, "messages": messages, "input_start": start}
+        return data
+
+    @classmethod
+    def from_triple(cls, instruction: str, input: str = "", output: str = "", **fields: Any) -> "Sample":
+        messages, start = single_turn(instruction, input, output)
+        fields.setdefault("id", conversation_id(messages))
+        return cls(messages=messages, input_start=start, **fields)
 
     @staticmethod
     def make_id(instruction: str, input: str = "", output: str = "") -> str:
-        return content_hash(instruction, input, output)
+        return conversation_id(single_turn(instruction, input, output)[0])
+
+    def _first_user(self) -> tuple[int, str]:
+        for i, m in enumerate(self.messages):
+            if m.role == "user":
+                return i, m.content or ""
+        return -1, ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def instruction(self) -> str:
+        text = self._first_user()[1]
+        return text[: self.input_start - 2] if self.input_start else text
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def input(self) -> str:
+        text = self._first_user()[1]
+        return text[self.input_start:] if self.input_start else ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def output(self) -> str:
+        """The assistant's last text before the second user turn (the final answer of a tool trace)."""
+        first, answer = self._first_user()[0], ""
+        for m in self.messages[first + 1:]:
+            if m.role == "user":
+                break
+            if m.role == "assistant" and not m.tool_calls and m.content:
+                answer = m.content
+        return answer
 
 
 class Reject(BaseModel):

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from agentsft.novelty import NoveltyGate
-from agentsft.schema import Candidate, Reason, Reject, Sample, Stage, TaskType
+from agentsft.schema import Candidate, Reason, Reject, Sample, Stage, TaskType, conversation_id
 
 
 def to_sample(c: Candidate) -> Sample:
-    return Sample(
-        id=Sample.make_id(c.instruction, c.input, c.output),
-        lang=c.lang,
-        task_type=c.task_type or TaskType.QA,
-        instruction=c.instruction,
-        input=c.input,
-        output=c.output,
-        provenance=c.provenance.model_copy(update={"candidate_id": c.id}),
-    )
+    """The candidate's conversation (or its instruction/input/output as a single turn) as a sample."""
+    fields = dict(lang=c.lang, task_type=c.task_type or TaskType.QA, verification=c.verification,
+                  provenance=c.provenance.model_copy(update={"candidate_id": c.id}))
+    if c.messages:
+        return Sample(id=conversation_id(c.messages, c.tools), messages=c.messages, tools=c.tools, **fields)
+    return Sample.from_triple(c.instruction, c.input, c.output, **fields)
 
 
 def commit_batch(cands: list[Candidate], store, gate: NoveltyGate, target: int) -> list[Reject]:
