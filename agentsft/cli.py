@@ -142,6 +142,70 @@ def stats(
 
 
 @app.command()
+def calc(expression: str = typer.Argument(..., metavar="EXPR", help="Arithmetic, e.g. '2.35*13.6 + 2*58.9 - 15' or '150*20%'.")) -> None:
+    """Run the calculator tool: exact arithmetic behind a whitelist parser (no code is ever executed).
+
+    Prints the exact result and, when it differs, its decimal form. Exit 0 on a result, 2 on an error."""
+    from agentsft.tools.calculator import calculate
+
+    result = calculate(expression)
+    if not result.ok:
+        fail(result.error)
+    out.print(result.text, highlight=False)
+
+
+@app.command()
+def verify(
+    in_path: Path = typer.Argument(..., metavar="IN", help="Tool-use traces: OpenAI messages (+tools), ShareGPT/LLaMA-Factory (function_call/observation) or xLAM."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Traces that pass, in the input's own format."),
+    rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of failed traces: line, stage, reason, detail, record."),
+    fmt: str = typer.Option("auto", "--format", help="Force the format: openai, sharegpt, xlam."),
+    tool: list[str] = typer.Option(None, "--tool", help="Register a tool by import path 'pkg.module:attr' (repeatable) so its calls are re-executed."),
+) -> None:
+    """Verify tool-use traces: known tools, valid arguments, observations that equal a fresh re-execution,
+    and final-answer numbers that follow from the tool results. Exit 0 when done (even with rejects)."""
+    from agentsft.graph.run import tool_registry
+    from agentsft.verify.run import verify_file
+
+    try:
+        summary = verify_file(in_path, out_path, rejects_path, fmt=fmt, registry=tool_registry(tool or []))
+    except (InputError, ConfigError, ValueError) as exc:
+        fail(str(exc).splitlines()[0])
+    out.print(summary.format(), highlight=False)
+
+
+@app.command()
+def export(
+    src: Path = typer.Argument(..., metavar="RUN", help="Run directory (or a samples.jsonl file)."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="File to write (JSON lines)."),
+    fmt: str = typer.Option("openai", "--format", "-f", help="openai (messages + tools), sharegpt (LLaMA-Factory, writes dataset_info.json beside it), xlam, alpaca."),
+) -> None:
+    """Export a run's samples as a training file; samples a format cannot hold are counted, not dropped silently."""
+    from agentsft.io.exports import export_samples, load_samples
+
+    try:
+        summary = export_samples(load_samples(src), out_path, fmt)
+    except (InputError, ValueError) as exc:
+        fail(str(exc).splitlines()[0])
+    skipped = "".join(f" · skipped {n}: {why}" for why, n in summary.skipped.items())
+    extra = "".join(f" · wrote {f}" for f in summary.extra_files)
+    out.print(f"wrote {summary.written} records to {out_path} ({fmt}){skipped}{extra}", highlight=False)
+
+
+@app.command()
+def stages() -> None:
+    """List the stages a recipe can name (graphs/*.yaml 'stages:'), with their settings and defaults."""
+    from agentsft.steps.stages import STAGES, resolve_stages
+
+    resolve_stages([])  # registers the built-in stages
+    out.print("[bold]propose[/]  (always first) new instructions from seed and pool demos; settings: the 'propose' block", soft_wrap=True)
+    for name, spec in STAGES.items():
+        fields = ", ".join(f"{k}={f.default!r}" for k, f in spec.settings.model_fields.items())
+        out.print(f"[bold]{name}[/]  {spec.doc}" + (f"\n    settings: {fields}" if fields else ""), highlight=False, soft_wrap=True)
+    out.print("[bold]commit[/]  (always last) store accepted samples; leftovers past the target are rejects", soft_wrap=True)
+
+
+@app.command()
 def reasons() -> None:
     """List every reject reason code with its meaning."""
     for reason, doc in REASON_DOCS.items():

@@ -10,6 +10,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from agentsft.schema import TaskType
+
 
 class ConfigError(Exception):
     """A recipe or flag value is invalid. ``str()`` is one line naming the file."""
@@ -66,6 +68,23 @@ class NoveltyConfig(BaseModel):
     save_every: float = Field(default=30.0, ge=0, description="seconds between index saves during a run")
 
 
+class ProposeConfig(BaseModel):
+    """The proposal step (the first of every round)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(default="propose", description="template name: prompts/<lang>/<prompt>.<version>.txt")
+    demo_types: list[TaskType] | None = Field(default=None, description="only seeds of these task types are "
+                                              "shown as demos (e.g. [tool_use] for a tool-use subset)")
+
+
+DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
+# Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
+# runs still resume.
+_LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
+                                   "tools": []}
+
+
 class RunConfig(BaseModel):
     """Everything a grow run depends on. Validated once, stored in the manifest."""
 
@@ -91,6 +110,11 @@ class RunConfig(BaseModel):
     prompt_version: str = "v1"
     filters: FilterConfig = FilterConfig()
     novelty: NoveltyConfig = NoveltyConfig()
+    propose: ProposeConfig = ProposeConfig()
+    stages: list[Any] = Field(default_factory=lambda: list(DEFAULT_STAGES), description="the stages between "
+                              "propose and commit, in order: names or {name: {settings}} (agentsft.steps.stages)")
+    tools: list[str] = Field(default_factory=list, description="extra tools for tool-use stages, by import path "
+                             "'package.module:attr' (a Python callable or a LangChain tool); the calculator is built in")
     recipe: Path | None = None
     resume: bool = False
     force: bool = False
@@ -117,7 +141,8 @@ class RunConfig(BaseModel):
         resolved model and endpoint, the language as resolved (all in ``fingerprint``'s ``inputs``)."""
         skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout",
                 "seeds", "model", "base_url", "lang"}
-        return {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
+        data = {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
+        return {k: v for k, v in data.items() if _LATER_DEFAULTS.get(k, object()) != v}
 
 
 def load_recipe(path: Path) -> dict[str, Any]:

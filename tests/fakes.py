@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -68,3 +69,51 @@ class ScriptedChat(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=msg)])
 
 
+
+
+# -- tool use ---------------------------------------------------------------------------------------------
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_RESULT = re.compile(r"<tool_response>(.*?)</tool_response>", re.S)
+
+
+def word_problem(seed: int, zh: bool) -> str:
+    a, b = 2 + seed % 7 + (seed >> 3) % 10 / 10, 3 + (seed >> 7) % 40
+    return f"小明买了{a}千克苹果，每千克{b}元，一共要付多少元？" if zh else \
+        f"Tom buys {a} kg of apples at {b} dollars per kg. How much does he pay?"
+
+
+def tool_answer(messages: list, lie: bool = False) -> str:
+    """Text-protocol turn: call the calculator on the problem's two numbers, then state its result."""
+    last = str(messages[-1].content)
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in str(messages[1].content))
+    if "<tool_response>" in last:
+        result = _RESULT.findall(last)[-1].split("≈")[-1].strip()
+        if lie:
+            result = str(float(result) + 1)
+        return f"一共要付{result}元。" if zh else f"He pays {result} dollars."
+    a, b = _NUM.findall(last)[:2]
+    return f'好的。<tool_call>{{"name": "calculator", "arguments": {{"expression": "{a} * {b}"}}}}'
+
+
+class ToolChat(BaseChatModel):
+    """Proposes word problems and solves them with <tool_call> text (``lie``: the final number is off by one)."""
+
+    lie: bool = False
+
+    @property
+    def _llm_type(self) -> str:
+        return "tool-scripted"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        prompt = str(messages[-1].content)
+        if "数学应用题" in prompt or "arithmetic word problems" in prompt:
+            zh = "数学应用题" in prompt
+            seed = _h(prompt)
+            text = "\n".join(f"{i + 1}. {word_problem(seed >> i, zh)}" for i in range(4))
+        elif "表达式" in prompt or "Expression:" in prompt:
+            problem = prompt.split("题目：" if "题目" in prompt else "Problem:")[-1]
+            a, b = _NUM.findall(problem)[:2]
+            text = f"{a} * {b}"
+        else:
+            text = tool_answer(messages, self.lie)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])

@@ -12,9 +12,9 @@ from langgraph.graph import END, START, StateGraph
 from agentsft.graph import nodes
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
+from agentsft.steps.stages import BoundStage, resolve_stages
 
 THREAD = {"configurable": {"thread_id": "grow"}}
-STEPS = ("propose", "screen", "classify", "instances", "commit")
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:
@@ -22,9 +22,9 @@ def open_checkpointer(path: Path) -> SqliteSaver:
     return SqliteSaver(conn)
 
 
-def _tracked(name: str, svc: Services):
-    """The node ``name`` bound to its services, telling ``svc.progress`` when it starts."""
-    work = partial(getattr(nodes, f"{name}_node"), svc=svc)
+def _tracked(name: str, svc: Services, stage: BoundStage | None = None):
+    """The node ``name`` bound to its services (and its stage), telling ``svc.progress`` when it starts."""
+    work = partial(nodes.stage_node, stage=stage, svc=svc) if stage else partial(getattr(nodes, f"{name}_node"), svc=svc)
 
     def node(state: GrowState) -> GrowState:
         round_no = svc.store.last_round + 1 if name == "propose" else state.get("round", 0)
@@ -35,20 +35,26 @@ def _tracked(name: str, svc: Services):
     return node
 
 
-def build_grow_graph(svc: Services, checkpointer=None):
+def build_grow_graph(svc: Services, checkpointer=None, stages: list[BoundStage] | None = None):
+    """propose → the recipe's stages, in order → commit → (propose again, or end)."""
+    stages = stages if stages is not None else resolve_stages(svc.cfg.stages, str(svc.cfg.recipe or "config"))
     graph = StateGraph(GrowState)
-    for name in STEPS:
-        graph.add_node(name, _tracked(name, svc))
+    graph.add_node("propose", _tracked("propose", svc))
+    for stage in stages:
+        graph.add_node(stage.name, _tracked(stage.name, svc, stage))
+    graph.add_node("commit", _tracked("commit", svc))
+    names = ["propose", *(s.name for s in stages), "commit"]
     graph.add_edge(START, "propose")
-    for a, b in zip(STEPS, STEPS[1:]):
+    for a, b in zip(names, names[1:]):
         graph.add_edge(a, b)
     graph.add_conditional_edges("commit", lambda s: END if s.get("stop") else "propose", ["propose", END])
     return graph.compile(checkpointer=checkpointer)
 
 
-def run_config(max_rounds: int) -> dict:
-    """Invocation config: the fixed thread id and a recursion limit that fits the candidate budget."""
-    return {**THREAD, "recursion_limit": len(STEPS) * max_rounds + 10}
+def run_config(max_rounds: int, n_nodes: int = 8) -> dict:
+    """Invocation config: the fixed thread id and a recursion limit that fits the candidate budget
+    (``n_nodes``: nodes per round, propose and commit included)."""
+    return {**THREAD, "recursion_limit": n_nodes * max_rounds + 10}
 
 
 def pending(app) -> bool:

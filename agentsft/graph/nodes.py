@@ -6,13 +6,10 @@ import os
 
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
-from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reject
-from agentsft.steps.classify import classify
 from agentsft.steps.commit import commit_batch
-from agentsft.steps.instances import generate_instances
 from agentsft.steps.propose import propose
-from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
+from agentsft.steps.stages import BoundStage
 
 
 FAILING_ROUNDS = 3  # stop when every call of this many rounds in a row failed (endpoint down, bad key)
@@ -55,23 +52,10 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
     return {"round": round_no, "batch": batch, "round_base": base}
 
 
-def screen_node(state: GrowState, svc: Services) -> GrowState:
-    prompt = load_prompt("propose", svc.lang, svc.cfg.prompt_version).template.template
-    kept, rejects = apply_filters(_load(state, svc), svc.cfg.filters, prompt)
-    kept, more = apply_novelty(kept, svc.gate)
-    _record(svc, rejects + more)
-    return {"batch": _dump(kept)}
-
-
-def classify_node(state: GrowState, svc: Services) -> GrowState:
-    typed = [c.model_copy(update={"task_type": classify(c.instruction)}) for c in _load(state, svc)]
-    return {"batch": _dump(typed)}
-
-
-def instances_node(state: GrowState, svc: Services) -> GrowState:
-    kept, rejects = generate_instances(_load(state, svc), svc.cfg, svc.llm)
-    kept, more = check_outputs(kept, svc.cfg.filters.min_output_chars)
-    _record(svc, rejects + more)
+def stage_node(state: GrowState, stage: BoundStage, svc: Services) -> GrowState:
+    """Run one recipe stage on the batch in flight; its rejects go to the store."""
+    kept, rejects = stage(_load(state, svc), svc)
+    _record(svc, rejects)
     return {"batch": _dump(kept)}
 
 

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from agentsft import __version__
-from agentsft.config import RunConfig
+from agentsft.config import ConfigError, RunConfig
 from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, run_config
 from agentsft.graph.services import Services
 from agentsft.io import read_seed_files
@@ -19,9 +19,9 @@ from agentsft.novelty import make_gate
 from agentsft.prompts import prompt_digest
 from agentsft.schema import Candidate, Usage
 from agentsft.steps.commit import commit_batch
+from agentsft.steps.stages import resolve_stages
 from agentsft.store import RunStore
 
-PROMPTS = ("propose", "instances", "instances_cls")  # the templates the grow loop renders
 PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
 
 
@@ -37,6 +37,19 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def tool_registry(paths: list[str]):
+    """The calculator plus the recipe's tools (import paths); a bad path is a config error."""
+    from agentsft.tools.registry import default_registry
+
+    registry = default_registry()
+    for path in paths:
+        try:
+            registry.register_path(path)
+        except Exception as exc:  # noqa: BLE001 - any import or schema problem is the recipe's
+            raise ConfigError(f"tools: cannot register '{path}': {exc}") from None
+    return registry
 
 
 def majority_lang(seeds) -> str:
@@ -67,6 +80,7 @@ class GrowRun:
         self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.llm = llm
+        self.stages = resolve_stages(cfg.stages, str(cfg.recipe or "config"))
         self.store = store if store is not None else RunStore(cfg.out, lock=True)
         self.resolved = self.inputs()  # hashed once: the fingerprint and every manifest write use it
         self.fingerprint = cfg.fingerprint(self.resolved)
@@ -81,19 +95,27 @@ class GrowRun:
             self.gate.add(s.id, s.instruction)
         for s in self.store.samples:
             self.gate.add(s.id, s.instruction)
-        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate)
+        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate, tools=tool_registry(cfg.tools))
         self.checkpointer = open_checkpointer(self.store.checkpoint_path)
-        self.app = build_grow_graph(self.svc, self.checkpointer)
+        self.app = build_grow_graph(self.svc, self.checkpointer, self.stages)
         self.started = time.time()
         self.prior_usage = Usage.model_validate((self.store.read_manifest() or {}).get("usage_total", {}))
 
     def inputs(self) -> dict:
         """What the run resolved that shapes its data (goes into the fingerprint)."""
         return {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
-                "prompts": prompt_digest(self.lang, self.cfg.prompt_version, PROMPTS)}
+                "prompts": prompt_digest(self.lang, self.cfg.prompt_version, self.prompt_names())}
+
+    def prompt_names(self) -> tuple[str, ...]:
+        """The templates this run renders: the proposal's and its stages'."""
+        return tuple(sorted({self.cfg.propose.prompt, *(p for s in self.stages for p in s.spec.prompts)}))
+
+    @property
+    def nodes(self) -> int:
+        return len(self.stages) + 2
 
     def state(self) -> dict:
-        return dict(self.app.get_state(run_config(1)).values)
+        return dict(self.app.get_state(run_config(1, self.nodes)).values)
 
     def run(self) -> Summary:
         """Start or continue the loop until it stops; the directory lock is released however it ends."""
@@ -104,7 +126,7 @@ class GrowRun:
             if self.store.accepted >= self.cfg.target:  # also with a pending checkpoint: a lowered --target
                 self._settle_leftovers()
                 return self.finish(stop="target reached")
-            for _ in self.app.stream(inputs, run_config(rounds), stream_mode="updates"):
+            for _ in self.app.stream(inputs, run_config(rounds, self.nodes), stream_mode="updates"):
                 pass  # each node reports through svc.progress; the display polls it
             return self.finish()
         finally:

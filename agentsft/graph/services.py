@@ -32,9 +32,12 @@ class Services:
     store: RunStore
     llm: object  # agentsft.llm.LLMService or anything with model_id and complete_many
     gate: NoveltyGate
+    tools: object = None  # agentsft.tools.registry.ToolRegistry for tool-use stages
     demo_seeds: list[SeedTask] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
 
     def __post_init__(self) -> None:
-        same_lang = [s for s in self.seeds if (s.lang or self.lang) == self.lang]
-        self.demo_seeds = same_lang or list(self.seeds)
+        same_lang = [s for s in self.seeds if (s.lang or self.lang) == self.lang] or list(self.seeds)
+        types = self.cfg.propose.demo_types
+        typed = [s for s in same_lang if s.task_type in types] if types else same_lang
+        self.demo_seeds = typed or same_lang

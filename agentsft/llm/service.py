@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import math
 import random
@@ -43,6 +44,7 @@ class LLMResult(BaseModel):
     cached: bool = False
     seconds: float = 0.0
     finish_reason: str | None = None  # "stop", "length", ... as the server said (None: not reported)
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)  # native function calls, OpenAI shape
 
     def cut_off(self, max_tokens: int | None = None) -> bool:
         """True when the answer stopped at the token limit: ``finish_reason == "length"``; only when the
@@ -123,10 +125,20 @@ class LLMService:
         with self._lock:
             return self._in_flight
 
+    @property
+    def supports_tools(self) -> bool:
+        """True when the chat model implements native function calling (``bind_tools``)."""
+        return type(self.chat_model).bind_tools is not BaseChatModel.bind_tools
+
     def complete(self, messages: list[dict[str, Any]], *, temperature: float, max_tokens: int,
-                 stop: list[str] | None = None, seed: int | None = None, tag: str = "") -> LLMResult:
+                 stop: list[str] | None = None, seed: int | None = None, tag: str = "",
+                 tools: list[dict[str, Any]] | None = None) -> LLMResult:
+        """One completion; with ``tools`` (OpenAI function schemas) the model may answer with native
+        ``tool_calls`` (``supports_tools`` must be true)."""
         start = time.perf_counter()
         params = {"temperature": temperature, "max_tokens": max_tokens, "stop": stop, "seed": seed}
+        if tools:
+            params["tools"] = tools
         key = cache_key(self.model_id, params, messages)
         self._enter()
         try:
@@ -159,7 +171,8 @@ class LLMService:
         u = hit.get("usage") or {}
         usage = Usage(prompt_tokens=u.get("prompt_tokens", 0), completion_tokens=u.get("completion_tokens", 0),
                       cached_calls=1)
-        return LLMResult(text=hit.get("text", ""), usage=usage, cached=True, finish_reason=hit.get("finish_reason"))
+        return LLMResult(text=hit.get("text", ""), usage=usage, cached=True, finish_reason=hit.get("finish_reason"),
+                         tool_calls=hit.get("tool_calls") or [])
 
     def _shared_call(self, messages: list[dict[str, Any]], params: dict[str, Any], key: str, tag: str) -> LLMResult:
         """The call for ``key``, made once however many threads ask for it at the same time."""
@@ -196,16 +209,18 @@ class LLMService:
                     return LLMResult(ok=False, error=_describe(exc))
                 self._wait_before_retry(attempt, tag, exc)
                 continue
-            result = LLMResult(text=_text_of(reply), usage=_usage_of(reply), finish_reason=_finish_reason(reply))
+            result = LLMResult(text=_text_of(reply), usage=_usage_of(reply), finish_reason=_finish_reason(reply),
+                               tool_calls=_tool_calls_of(reply))
             if self.cache is not None:
                 self.cache.put(key, {"text": result.text, "usage": result.usage.model_dump(),
-                                     "finish_reason": result.finish_reason})
+                                     "finish_reason": result.finish_reason, "tool_calls": result.tool_calls})
             return result
         raise AssertionError("unreachable")
 
     def _invoke(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
-        kwargs = {k: v for k, v in params.items() if v is not None and k != "stop"}
-        return self.chat_model.invoke(convert_to_messages(messages), stop=params["stop"], **kwargs)
+        kwargs = {k: v for k, v in params.items() if v is not None and k not in ("stop", "tools")}
+        model = self.chat_model.bind_tools(params["tools"]) if params.get("tools") else self.chat_model
+        return model.invoke(convert_to_messages(messages), stop=params["stop"], **kwargs)
 
     def retry_delay(self, attempt: int, exc: BaseException) -> float:
         """Seconds to wait before retry ``attempt``: the server's Retry-After (capped), else backoff."""
@@ -285,6 +300,14 @@ def _text_of(message: Any) -> str:
     if callable(text):  # older langchain-core: a method
         return str(text())
     return str(getattr(message, "content", ""))
+
+
+def _tool_calls_of(message: Any) -> list[dict[str, Any]]:
+    """LangChain tool calls as OpenAI ``tool_calls`` (arguments as a JSON string)."""
+    calls = getattr(message, "tool_calls", None) or []
+    return [{"id": c.get("id") or f"call_{i}", "type": "function",
+             "function": {"name": c.get("name", ""), "arguments": json.dumps(c.get("args") or {}, ensure_ascii=False)}}
+            for i, c in enumerate(calls)]
 
 
 def _finish_reason(message: Any) -> str | None:

@@ -27,8 +27,9 @@ def sample_demos(
     return rng.sample(list(seeds), min(want, len(seeds))), machine
 
 
-def proposal_messages(demos: list[str], lang: str, num_new: int, version: str) -> tuple[list[dict], str]:
-    prompt = load_prompt("propose", lang, version)
+def proposal_messages(demos: list[str], lang: str, num_new: int, version: str,
+                      name: str = "propose") -> tuple[list[dict], str]:
+    prompt = load_prompt(name, lang, version)
     listing = "\n".join(f"{i}. {d}" for i, d in enumerate(demos, 1))
     text = prompt.render(demos=listing, num_new=num_new, start=len(demos) + 1)
     return [{"role": "user", "content": text}], prompt.id
@@ -46,7 +47,7 @@ def build_requests(seeds, pool, cfg, lang: str, round_no: int) -> list[tuple[lis
         seed_demos, machine_demos = sample_demos(seeds, pool, cfg.seed_demos, cfg.machine_demos, rng)
         demos = [s.instruction for s in seed_demos] + [s.instruction for s in machine_demos]
         rng.shuffle(demos)
-        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version)
+        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, cfg.propose.prompt)
         prov = Provenance(
             seed_ids=[s.id for s in seed_demos],
             demo_sample_ids=[s.id for s in machine_demos],

@@ -332,13 +332,16 @@ def _close(a: Fraction, b: Fraction, rel_tol: float) -> bool:
     return abs(a - b) <= Fraction(rel_tol) * max(abs(a), abs(b))
 
 
-def _matches(claimed: Fraction, step: Fraction | None, result: Fraction, rel_tol: float) -> bool:
+def _matches(claimed: Fraction, step: Fraction | None, result: Fraction, rel_tol: float,
+             rounding_rel: float | None = None) -> bool:
     if _close(claimed, result, rel_tol):
         return True
-    return step is not None and abs(result - claimed) <= step / 2
+    if step is None or abs(result - claimed) > step / 2:
+        return False
+    return rounding_rel is None or abs(result - claimed) <= Fraction(rounding_rel) * abs(result)
 
 
-def supported(claim: Num, results: Iterable[Any], rel_tol: float = 1e-6) -> bool:
+def supported(claim: Num, results: Iterable[Any], rel_tol: float = 1e-6, rounding_rel: float | None = None) -> bool:
     """True when some result supports the stated number ``claim``.
 
     The rule, for each result ``r`` (compared by magnitude: "a loss of 200" states -200 as 200):
@@ -352,6 +355,10 @@ def supported(claim: Num, results: Iterable[Any], rel_tol: float = 1e-6) -> bool
        have no step: only 1. and 2. apply;
     4. as written: for a percent or a scaled number the number before its sign or scale is tried the same way
        (result 20 supports ``20%`` like result 0.2 does; result 1.5 supports ``1.5万``).
+
+    ``rounding_rel`` bounds rule 3 when the question did not ask for a precision: the rounded claim must also
+    be within that relative distance of the result (with 0.01, 33.3% and 0.33 stand for 1/3 and 53608 for
+    53608.486, but 14 does not stand for 13.5 nor 12 for 12.4).
     """
     readings = [(abs(claim.value), claim.value_step)]
     if claim.scale != 1:
@@ -361,7 +368,7 @@ def supported(claim: Num, results: Iterable[Any], rel_tol: float = 1e-6) -> bool
         if r is None:
             continue
         r = abs(r)
-        if any(_matches(value, step, r, rel_tol) for value, step in readings):
+        if any(_matches(value, step, r, rel_tol, rounding_rel) for value, step in readings):
             return True
     return False
 

@@ -40,6 +40,7 @@ __all__ = ["TraceCheck", "verify_trace", "results_agree", "parse_text_tool_calls
 
 RESULT_REL_TOL = 1e-9  # recorded vs fresh tool result, for results that are not both exact
 ANSWER_REL_TOL = 1e-6  # a stated number vs a tool result (see numbers.supported)
+ROUNDING_REL = 0.01  # a rounded number the question did not ask for must stay within 1 % of the result
 
 
 @dataclass
@@ -388,14 +389,27 @@ def _final_answer(messages: list[dict[str, Any]], calls: list[_Call]) -> str | N
     return None
 
 
-def _check_answer(final: str, results: list[Fraction], inputs: list[Fraction], checks: dict[str, Any]) -> None:
+_ASKS_ROUNDING = re.compile(
+    r"保留[^，。,.;；]{0,6}?(?:小数|整数|位)|精确到|取整|四舍五入|约等于|大约|大概|估算|"
+    r"\bround(?:ed|ing)?\b|decimal places?|\bnearest\b|significant (?:digits|figures)|\bapproximately\b|\bestimate",
+    re.I)
+
+
+def asks_for_rounding(messages: list[dict[str, Any]]) -> bool:
+    """True when a user turn asks for a rounded answer (保留两位小数, 精确到, "to the nearest", "round")."""
+    return any(m.get("role") == "user" and _ASKS_ROUNDING.search(message_text(m.get("content")))
+               for m in messages)
+
+
+def _check_answer(final: str, results: list[Fraction], inputs: list[Fraction], checks: dict[str, Any],
+                  rounding_rel: float | None = ROUNDING_REL) -> None:
     claims = [n for n in extract_numbers(final) if not n.soft]
     checks["numbers_checked"] = len(claims)
     from_tool = 0
     for claim in claims:
-        if supported(claim, results, ANSWER_REL_TOL):
+        if supported(claim, results, ANSWER_REL_TOL, rounding_rel):
             from_tool += 1
-        elif not supported(claim, inputs, ANSWER_REL_TOL):
+        elif not supported(claim, inputs, ANSWER_REL_TOL, rounding_rel):
             raise _Reject(Reason.ANSWER_UNSUPPORTED,
                           f"the final answer states {claim.text!r}, which no tool result or input supports")
         checks["numbers_supported"] += 1
@@ -441,7 +455,8 @@ def verify_trace(trace: dict[str, Any], registry: Any, *, reference: str | None 
             checks["final"] = "checked"
             results = [v for text in fresh + [c.observation for c in calls if c.observation is not None]
                        for v in _result_numbers(text)]
-            _check_answer(final, results, _input_values(messages, calls), checks)  # type: ignore[arg-type]
+            rounding = None if asks_for_rounding(messages) else ROUNDING_REL
+            _check_answer(final, results, _input_values(messages, calls), checks, rounding)  # type: ignore[arg-type]
             if reference is not None:
                 _check_reference(final, reference, registry, checks)
         timings["numbers"] = time.perf_counter() - t2

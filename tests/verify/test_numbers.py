@@ -141,3 +141,15 @@ def test_supported_accepts_other_number_types():
 def test_result_values():
     assert result_values("1/3 ≈ 0.333333333333333") == [F(1, 3), F("0.333333333333333")]
     assert F(20) in result_values("20%") and F(1, 5) in result_values("20%")
+
+
+def test_rounding_bound_when_the_question_does_not_ask_for_rounding():
+    from fractions import Fraction
+
+    from agentsft.verify.numbers import extract_numbers, supported
+
+    def ok(text, result):
+        return supported(extract_numbers(text)[0], [Fraction(result)], 1e-6, 0.01)
+
+    assert ok("0.33", Fraction(1, 3)) and ok("33.3%", Fraction(1, 3)) and ok("53608", "53608.486")
+    assert not ok("14", "13.5") and not ok("12", "12.4") and not ok("0.1", "0.14")

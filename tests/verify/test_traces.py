@@ -277,3 +277,21 @@ def test_without_a_registry_nothing_is_reexecuted():
     tr = trace("What is 6*7?", [(call(0, "6*7"), "42")], "42.")
     check = verify_trace(tr, None)
     assert check.ok and check.checks["not_reexecuted"] == ["calculator"]
+
+
+def test_an_unasked_rounding_is_unsupported_but_an_asked_one_is_kept():
+    from agentsft.tools.registry import default_registry
+    from agentsft.verify.traces import verify_trace
+
+    def trace(question, answer):
+        return {"messages": [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": "", "tool_calls": [{"id": "c0", "type": "function", "function": {
+                "name": "calculator", "arguments": "{\"expression\": \"3*4.5\"}"}}]},
+            {"role": "tool", "tool_call_id": "c0", "content": "27/2 ≈ 13.5"},
+            {"role": "assistant", "content": answer}]}
+
+    reg = default_registry()
+    assert verify_trace(trace("3支笔每支4.5元，一共多少钱？", "一共14元。"), reg).reason.value == "answer_unsupported"
+    assert verify_trace(trace("3支笔每支4.5元，一共多少钱？（结果保留整数）", "约14元。"), reg).ok
+    assert verify_trace(trace("3 pens at 4.5 each, to the nearest dollar?", "About 14 dollars."), reg).ok

@@ -1,0 +1,41 @@
+"""The built-in stages, registered for recipes (see ``agentsft.steps.stages`` for the protocol)."""
+
+from __future__ import annotations
+
+from agentsft.prompts import load_prompt
+from agentsft.schema import Candidate, Reject
+from agentsft.steps.classify import classify
+from agentsft.steps.instances import generate_instances
+from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
+from agentsft.steps.stages import register_stage
+from agentsft.steps.tooluse import TOOLUSE_PROMPTS, ToolUseSettings, tooluse_batch
+from agentsft.steps.verify_traces import REFERENCE_PROMPTS, VerifySettings, verify_batch
+
+Batch = tuple[list[Candidate], list[Reject]]
+
+
+@register_stage("screen")
+def screen(batch: list[Candidate], svc, settings) -> Batch:
+    """Heuristic filters (filters block), then the novelty gate (novelty block), keep-first."""
+    prompt = load_prompt(svc.cfg.propose.prompt, svc.lang, svc.cfg.prompt_version).template.template
+    kept, rejects = apply_filters(batch, svc.cfg.filters, prompt)
+    kept, more = apply_novelty(kept, svc.gate)
+    return kept, rejects + more
+
+
+@register_stage("classify")
+def classify_stage(batch: list[Candidate], svc, settings) -> Batch:
+    """Type every candidate (rules + nearest typed examples); keeps all."""
+    return [c.model_copy(update={"task_type": c.task_type or classify(c.instruction)}) for c in batch], []
+
+
+@register_stage("instances", prompts=("instances", "instances_cls"))
+def instances(batch: list[Candidate], svc, settings) -> Batch:
+    """An input and an output per instruction (output-first for classification), then the output checks."""
+    kept, rejects = generate_instances(batch, svc.cfg, svc.llm)
+    kept, more = check_outputs(kept, svc.cfg.filters.min_output_chars)
+    return kept, rejects + more
+
+
+register_stage("tooluse", ToolUseSettings, prompts=TOOLUSE_PROMPTS)(tooluse_batch)
+register_stage("verify", VerifySettings, prompts=REFERENCE_PROMPTS)(verify_batch)
