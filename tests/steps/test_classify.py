@@ -66,7 +66,7 @@ from agentsft.steps.classify import classify, is_classification
         # qa fallback
         ("中国的首都是哪里？", TaskType.QA),
         ("What is the capital of France?", TaskType.QA),
-        ("Explain this snippet.", TaskType.QA),
+        ("Explain how a rainbow forms.", TaskType.QA),
         ("", TaskType.QA),
     ],
 )
