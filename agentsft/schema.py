@@ -81,6 +81,7 @@ class Reason(str, Enum):
     TRACE_UNPARSABLE = "trace_unparsable"
     TOOL_UNKNOWN = "tool_unknown"
     TOOL_ARGS_INVALID = "tool_args_invalid"
+    TOOL_ARGS_UNGROUNDED = "tool_args_ungrounded"
     TOOL_ERROR = "tool_error"
     TOOL_RESULT_MISMATCH = "tool_result_mismatch"
     TOOL_NOT_USED = "tool_not_used"
@@ -111,6 +112,8 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.TRACE_UNPARSABLE: "a tool-use trace whose turns, tool calls or final answer could not be read",
     Reason.TOOL_UNKNOWN: "a tool call names a tool that is not in the trace's tool list or the registry",
     Reason.TOOL_ARGS_INVALID: "a tool call's arguments are not a JSON object valid against the tool's schema",
+    Reason.TOOL_ARGS_UNGROUNDED: "a calculator call uses a number found in no user turn, earlier tool result or "
+                                 "unit constant (a number from nowhere)",
     Reason.TOOL_ERROR: "a tool call failed when re-executed (hostile or invalid expression, timeout, exception)",
     Reason.TOOL_RESULT_MISMATCH: "a recorded tool observation differs from a fresh re-execution of the call",
     Reason.TOOL_NOT_USED: "the trace makes no tool call, or its final answer ignores every tool result",

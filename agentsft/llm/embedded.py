@@ -264,6 +264,14 @@ def shutdown_workers() -> None:
         worker.stop()
 
 
+def llama_response_format(fmt: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's ``{"type": "json_schema", "json_schema": {"schema": ...}}`` in llama-cpp-python's form
+    (``{"type": "json_object", "schema": ...}``), which it turns into a grammar that constrains generation."""
+    if fmt.get("type") == "json_schema":
+        return {"type": "json_object", "schema": (fmt.get("json_schema") or {}).get("schema", {})}
+    return fmt
+
+
 class EmbeddedChatModel(BaseChatModel):
     """LangChain chat model backed by llama.cpp in a worker process (see the module docstring).
 
@@ -311,6 +319,8 @@ class EmbeddedChatModel(BaseChatModel):
         }
         if seed is not None:
             request["seed"] = seed
+        if kwargs.get("response_format"):
+            request["response_format"] = llama_response_format(kwargs["response_format"])
         return request
 
     def _generate(

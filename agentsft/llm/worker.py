@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from agentsft.llm.embedded import LOG_ENV, PARENT_ENV
 
-ALLOWED_KEYS = ("messages", "temperature", "max_tokens", "stop", "seed")
+ALLOWED_KEYS = ("messages", "temperature", "max_tokens", "stop", "seed", "response_format")
 
 
 def check_request(request: Any) -> dict[str, Any]:

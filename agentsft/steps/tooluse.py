@@ -24,7 +24,7 @@ from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Message, Reason, Reject, Stage, TaskType
 from agentsft.verify.traces import parse_text_tool_calls
 
-TOOLUSE_PROMPTS = ("tooluse_system",)
+TOOLUSE_PROMPTS = ("tooluse_system", "tooluse_example")
 OPEN, CLOSE = "<tool_call>", "</tool_call>"
 
 
@@ -37,6 +37,9 @@ class ToolUseSettings(BaseModel):
     temperature: float = Field(default=0.3, ge=0, le=2)
     max_tokens: int = Field(default=384, ge=16)
     tools: list[str] | None = Field(default=None, description="tool names offered (default: every registered)")
+    first_call: Literal["required", "auto"] = Field(
+        default="required", description="required: the first turn must call a tool (native tool_choice, or a "
+        "JSON-schema-constrained answer in the text protocol); auto: the model decides")
 
 
 class _Trace:
@@ -68,9 +71,22 @@ def _protocol(settings: ToolUseSettings, llm) -> str:
     return "native" if getattr(llm, "supports_tools", False) else "text"
 
 
-def _text_view(trace: _Trace, system: str) -> list[dict[str, Any]]:
+def example_turns(lang: str, version: str) -> list[dict[str, Any]]:
+    """The worked example shown before the problem in the text protocol (``prompts/<lang>/tooluse_example``):
+    turns introduced by ``### user`` / ``### assistant`` lines. Small models copy a shown exchange far more
+    reliably than they follow a described format."""
+    turns: list[dict[str, Any]] = []
+    for line in load_prompt("tooluse_example", lang, version).template.template.splitlines():
+        if line.startswith("### "):
+            turns.append({"role": line[4:].strip(), "content": ""})
+        elif turns:
+            turns[-1]["content"] = (turns[-1]["content"] + "\n" + line).strip("\n")
+    return turns
+
+
+def _text_view(trace: _Trace, system: str, example: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The conversation as a model without function calling sees it: calls inline, results as user turns."""
-    out = [{"role": "system", "content": system}]
+    out = [{"role": "system", "content": system}, *example]
     for m in trace.messages:
         if m["role"] == "tool":
             block = f"<tool_response>{m['content']}</tool_response>"
@@ -85,6 +101,34 @@ def _text_view(trace: _Trace, system: str) -> list[dict[str, Any]]:
         else:
             out.append({"role": m["role"], "content": m["content"]})
     return out
+
+
+EXPRESSION_PATTERN = r"^[0-9a-z.+*/()%^, -]{1,100}$"  # what a forced calculator call may write
+
+
+def _constrained(schema: dict[str, Any]) -> dict[str, Any]:
+    """The calculator's parameters with the expression held to arithmetic characters and a sane length, so a
+    grammar-constrained small model cannot ramble inside the string."""
+    params = schema["function"].get("parameters") or {"type": "object"}
+    if schema["function"]["name"] != "calculator":
+        return params
+    props = {**params.get("properties", {})}
+    props["expression"] = {**props.get("expression", {"type": "string"}), "pattern": EXPRESSION_PATTERN}
+    return {**params, "properties": props}
+
+
+def call_format(schemas: list[dict[str, Any]]) -> dict[str, Any]:
+    """A JSON schema response format whose only valid answers are calls of the offered tools."""
+    options = [{"type": "object", "properties": {"name": {"const": s["function"]["name"]},
+                                                 "arguments": _constrained(s)},
+                "required": ["name", "arguments"]} for s in schemas]
+    schema = options[0] if len(options) == 1 else {"anyOf": options}
+    return {"type": "json_schema", "json_schema": {"name": "tool_call", "schema": schema}}
+
+
+def _read_forced_call(text: str) -> tuple[list[dict[str, Any]], str]:
+    """A JSON-constrained first turn: the call object itself."""
+    return parse_text_tool_calls(f"{OPEN}{text.strip()}{CLOSE}")
 
 
 def _read_text_answer(text: str) -> tuple[list[dict[str, Any]], str]:
@@ -105,10 +149,13 @@ def _step(active: list[_Trace], svc, settings: ToolUseSettings, protocol: str, s
           last: bool) -> list[Reject]:
     """One model turn for every active trace; returns the traces that failed."""
     native = protocol == "native"
-    requests = [t.messages if native else _text_view(t, system) for t in active]
+    forced = settings.first_call == "required" and all(t.calls == 0 for t in active) and not last
+    example = [] if native else example_turns(svc.lang, svc.cfg.prompt_version)
+    requests = [t.messages if native else _text_view(t, system, example) for t in active]
+    options: dict[str, Any] = {"tools": schemas, "tool_choice": "required" if forced else None} if native else \
+        {"stop": None if forced else [CLOSE], "response_format": call_format(schemas) if forced else None}
     results = svc.llm.complete_many(requests, temperature=settings.temperature, max_tokens=settings.max_tokens,
-                                    stop=None if native else [CLOSE], tools=schemas if native else None,
-                                    seed=svc.cfg.seed, tag="tooluse")
+                                    seed=svc.cfg.seed, tag="tooluse", **options)
     rejects = []
     for trace, result in zip(active, results):
         if not result.ok:
@@ -116,7 +163,8 @@ def _step(active: list[_Trace], svc, settings: ToolUseSettings, protocol: str, s
             trace.done = True
             continue
         try:
-            calls, prose = (result.tool_calls, result.text) if native else _read_text_answer(result.text)
+            reader = _read_forced_call if forced and not native else _read_text_answer
+            calls, prose = (result.tool_calls, result.text) if native else reader(result.text)
         except ValueError as exc:
             rejects.append(_reject(trace.cand, Reason.TRACE_UNPARSABLE, f"tool call: {exc}", trace.messages))
             trace.done = True

@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..schema import Reason
+from .grounding import MARKUP, trivial_call, ungrounded_number
 from ..text import strip_think
 from .numbers import Num, extract_numbers, result_values, supported
 
@@ -434,8 +435,22 @@ def _check_reference(final: str, reference: str, registry: Any, checks: dict[str
 # --------------------------------------------------------------------------- entry point
 
 
-def verify_trace(trace: dict[str, Any], registry: Any, *, reference: str | None = None) -> TraceCheck:
-    """Check one neutral-form trace ``{"messages": [...], "tools": [...]}`` (see the module docstring)."""
+def _check_grounding(messages: list[dict[str, Any]], checks: dict[str, Any]) -> None:
+    idle = trivial_call(messages)
+    if idle is not None:
+        raise _Reject(Reason.TOOL_NOT_USED, f"call {idle} computes nothing (its expression is a bare number)")
+    found = ungrounded_number(messages, message_text)
+    checks["args_grounded"] = found is None
+    if found is not None:
+        raise _Reject(Reason.TOOL_ARGS_UNGROUNDED, f"call {found[0]} uses {found[1]}, which is in no user turn, "
+                                                   "earlier tool result or unit constant")
+
+
+def verify_trace(trace: dict[str, Any], registry: Any, *, reference: str | None = None,
+                 ground_args: bool = True) -> TraceCheck:
+    """Check one neutral-form trace ``{"messages": [...], "tools": [...]}`` (see the module docstring).
+    ``ground_args``: every number of a calculator expression must come from the question, an earlier tool
+    result or a unit constant (``grounding.py``)."""
     checks: dict[str, Any] = {"calls": 0, "reexecuted": 0, "not_reexecuted": [], "numbers_checked": 0,
                               "numbers_supported": 0, "final": "n/a", "reference_ok": None}
     timings = {"structure": 0.0, "reexec": 0.0, "numbers": 0.0}
@@ -448,9 +463,14 @@ def verify_trace(trace: dict[str, Any], registry: Any, *, reference: str | None 
         t1 = time.perf_counter()
         timings["structure"] = t1 - t0
         fresh = _reexecute(calls, registry, checks)
+        if ground_args:
+            _check_grounding(messages, checks)  # type: ignore[arg-type]
         t2 = time.perf_counter()
         timings["reexec"] = t2 - t1
         final = _final_answer(messages, calls)  # type: ignore[arg-type]
+        if final is not None and MARKUP.search(final):
+            raise _Reject(Reason.TRACE_UNPARSABLE, "the final answer holds tool-protocol markup (<tool_call>, "
+                                                   "<tool_response>) instead of an answer")
         if final is not None:
             checks["final"] = "checked"
             results = [v for text in fresh + [c.observation for c in calls if c.observation is not None]

@@ -1,6 +1,7 @@
 """The tool-use stage (agent loop, text and native protocols) and the verify stage, on scripted models."""
 
 import json
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -61,7 +62,9 @@ class _Looping(ToolChat):
     """Never stops calling the tool."""
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        text = '<tool_call>{"name": "calculator", "arguments": {"expression": "1+1"}}'
+        text = '{"name": "calculator", "arguments": {"expression": "1+1"}}'
+        if not kwargs.get("response_format"):
+            text = "<tool_call>" + text
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
@@ -72,20 +75,46 @@ def test_a_model_that_never_answers_is_a_reject_not_a_hang():
 
 
 class _BadJson(ToolChat):
+    forced: list = []
+
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.forced.append(kwargs.get("response_format"))
         text = '<tool_call>{"name": "calculator", "arguments": {expression: 1+1}}'
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
 def test_unparsable_tool_call_is_a_reject():
-    kept, rejects = _run(["tooluse"], _cands(1), _svc(_BadJson()))
+    chat = _BadJson()
+    kept, rejects = _run([{"tooluse": {"first_call": "auto"}}], _cands(1), _svc(chat))
     assert not kept and rejects[0].reason.value == "trace_unparsable"
+    assert chat.forced == [None]
+
+
+def test_first_call_is_forced_with_a_json_schema_in_the_text_protocol():
+    chat = _BadJson()
+    _run(["tooluse"], _cands(1), _svc(chat))
+    schema = chat.forced[-1]["json_schema"]["schema"]
+    assert schema["properties"]["name"] == {"const": "calculator"}
+    assert schema["properties"]["arguments"]["required"] == ["expression"]
+
+
+def test_a_call_on_numbers_from_nowhere_is_rejected():
+    class _Copier(ToolChat):  # calls the tool on the demo's numbers, then reports the result faithfully
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            last = str(messages[-1].content)
+            text = "84元。" if "<tool_response>" in last else '{"name": "calculator", "arguments": {"expression": "12 * 7"}}'
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    c = Candidate(id="p", lang="zh", instruction="一支笔2.5元，买7支一共多少元？")
+    kept, rejects = _run(["tooluse", "verify"], [c], _svc(_Copier()))
+    assert not kept and rejects[0].reason.value == "tool_args_ungrounded" and "12" in rejects[0].detail
 
 
 class _Native(BaseChatModel):
     """Native function calling: a tool call first, the result's number after."""
 
     bound: int = 0
+    choices: list = []
 
     @property
     def _llm_type(self) -> str:
@@ -93,6 +122,7 @@ class _Native(BaseChatModel):
 
     def bind_tools(self, tools, **kwargs: Any):
         self.bound += 1
+        self.choices.append(kwargs.get("tool_choice"))
         return self
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
@@ -100,7 +130,8 @@ class _Native(BaseChatModel):
         if last.type == "tool":
             msg = AIMessage(content=f"The answer is {str(last.content).split('≈')[-1].strip()}.")
         else:
-            msg = AIMessage(content="", tool_calls=[{"name": "calculator", "args": {"expression": "12*7"}, "id": "x1"}])
+            a, b = re.findall(r"\d+(?:\.\d+)?", str(messages[0].content))[:2]
+            msg = AIMessage(content="", tool_calls=[{"name": "calculator", "args": {"expression": f"{a}*{b}"}, "id": "x1"}])
         return ChatResult(generations=[ChatGeneration(message=msg)])
 
 
@@ -109,10 +140,11 @@ def test_native_function_calling_where_the_model_has_it():
     svc = _svc(chat, "en")
     assert svc.llm.supports_tools
     kept, rejects = _run(["tooluse", "verify"], _cands(1, zh=False), svc)
-    assert not rejects and chat.bound >= 1
+    assert not rejects and chat.bound == 2 and chat.choices == ["required", None]
     c = kept[0]
     assert c.verification["tool_protocol"] == "native"
-    assert c.messages[2].content == "84" and c.messages[-1].content == "The answer is 84."
+    result = c.messages[2].content.split("≈")[-1].strip()
+    assert c.messages[-1].content == f"The answer is {result}."
 
 
 def test_instruction_candidates_pass_verify_untouched():

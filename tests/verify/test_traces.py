@@ -295,3 +295,45 @@ def test_an_unasked_rounding_is_unsupported_but_an_asked_one_is_kept():
     assert verify_trace(trace("3支笔每支4.5元，一共多少钱？", "一共14元。"), reg).reason.value == "answer_unsupported"
     assert verify_trace(trace("3支笔每支4.5元，一共多少钱？（结果保留整数）", "约14元。"), reg).ok
     assert verify_trace(trace("3 pens at 4.5 each, to the nearest dollar?", "About 14 dollars."), reg).ok
+
+
+def test_grounding_of_calculator_arguments():
+    from agentsft.verify.grounding import discounts, ungrounded_number
+
+    def calls(question, *exprs):
+        msgs = [{"role": "user", "content": question}]
+        for i, e in enumerate(exprs):
+            msgs += [{"role": "assistant", "tool_calls": [{"id": f"c{i}", "type": "function", "function": {
+                "name": "calculator", "arguments": json.dumps({"expression": e})}}]},
+                     {"role": "tool", "tool_call_id": f"c{i}", "content": "777"}]
+        return ungrounded_number(msgs, lambda c: c or "")
+
+    assert calls("一支笔2.5元，买7支一共多少元？", "2.5 * 7") is None
+    assert calls("一支笔2.5元，买7支一共多少元？", "12 * 7") == ("c0", "12")
+    assert calls("每月存500元，存一年共多少元？", "500 * 12") is None
+    assert calls("A 240 yuan coat is 20% off. Price?", "240 * (1 - 0.2)") is None
+    assert calls("原价240元，打八折后再减20元", "240 * 0.8 - 20") is None
+    assert calls("3 items at 4 dollars, then add the tool's result", "3 * 4", "777 + 1") is None
+    assert calls("3 items at 4 dollars", "3 * 4.25") == ("c0", "4.25")
+    assert discounts("打七五折") == [Fraction(3, 4), Fraction(1, 4)] and Fraction(17, 20) in discounts("8.5折")
+
+
+def test_a_call_that_computes_nothing_and_markup_in_the_answer_are_rejected():
+    from agentsft.tools.registry import default_registry
+    from agentsft.verify.traces import verify_trace
+
+    def trace(expr, result, answer):
+        return {"messages": [
+            {"role": "user", "content": "一支笔2.5元，买7支一共多少元？"},
+            {"role": "assistant", "content": "", "tool_calls": [{"id": "c0", "type": "function", "function": {
+                "name": "calculator", "arguments": json.dumps({"expression": expr})}}]},
+            {"role": "tool", "tool_call_id": "c0", "content": result},
+            {"role": "assistant", "content": answer}]}
+
+    reg = default_registry()
+    idle = verify_trace(trace("2.5", "5/2 ≈ 2.5", "2.5元。"), reg)
+    assert idle.reason.value == "tool_not_used" and "computes nothing" in idle.detail
+    markup = verify_trace(trace("2.5 * 7", "35/2 ≈ 17.5", "<tool_response>35/2 ≈ 17.5</tool_response>"), reg)
+    assert markup.reason.value == "trace_unparsable"
+    assert verify_trace(trace("2.5 * 7", "35/2 ≈ 17.5", "一共17.5元。"), reg).ok
+    assert verify_trace(trace("sqrt(49)", "7", "一共7元。"), reg).reason.value != "tool_not_used"
