@@ -110,7 +110,7 @@ class ToolChat(BaseChatModel):
             zh = "数学应用题" in prompt
             seed = _h(prompt)
             text = "\n".join(f"{i + 1}. {word_problem(seed >> i, zh)}" for i in range(4))
-        elif "表达式" in prompt or "Expression:" in prompt:
+        elif '{"expression"' in prompt:  # the reference prompt
             problem = prompt.split("题目：" if "题目" in prompt else "Problem:")[-1]
             a, b = _NUM.findall(problem)[:2]
             text = f"{a} * {b}"

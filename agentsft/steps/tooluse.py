@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agentsft.filters.heuristic import echoes
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Message, Reason, Reject, Stage, TaskType
 from agentsft.verify.traces import parse_text_tool_calls
@@ -82,6 +83,13 @@ def example_turns(lang: str, version: str) -> list[dict[str, Any]]:
         elif turns:
             turns[-1]["content"] = (turns[-1]["content"] + "\n" + line).strip("\n")
     return turns
+
+
+def copies_example(answer: str, question: str, example: list[dict[str, Any]], lang: str) -> bool:
+    """True when the answer repeats most of the worked example's final answer (a small model answering the
+    demo instead of the problem: "12 notebooks cost 672 dollars"), unless the question itself says as much."""
+    shown = example[-1]["content"] if example else ""
+    return bool(shown) and echoes(shown, answer, lang, 0.5) and not echoes(shown, question, lang, 0.5)
 
 
 def _text_view(trace: _Trace, system: str, example: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -169,7 +177,11 @@ def _step(active: list[_Trace], svc, settings: ToolUseSettings, protocol: str, s
             rejects.append(_reject(trace.cand, Reason.TRACE_UNPARSABLE, f"tool call: {exc}", trace.messages))
             trace.done = True
             continue
-        if not calls:
+        if not calls and example and copies_example(prose, trace.cand.instruction, example, svc.lang):
+            rejects.append(_reject(trace.cand, Reason.PROMPT_ECHO, "the final answer copies the worked example's "
+                                   f"answer: {prose[:120]!r}", trace.messages))
+            trace.done = True
+        elif not calls:
             trace.finish(prose)
         elif last or trace.calls + len(calls) > settings.max_calls:
             rejects.append(_reject(trace.cand, Reason.TRACE_UNPARSABLE,

@@ -8,6 +8,7 @@ no conversation (an instruction sample) passes through untouched.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 
@@ -15,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reject, Stage
+from agentsft.steps.tooluse import EXPRESSION_PATTERN
 from agentsft.tools.calculator import calculate
+from agentsft.verify.grounding import computes
 from agentsft.verify.traces import verify_trace
 
 REFERENCE_PROMPTS = ("tooluse_reference",)
@@ -36,6 +39,21 @@ def _trace(c: Candidate) -> dict[str, Any]:
             "tools": c.tools or []}
 
 
+# The answer must be {"expression": "..."} with arithmetic characters only (a grammar for the embedded model).
+REFERENCE_FORMAT = {"type": "json_schema", "json_schema": {"name": "reference", "schema": {
+    "type": "object", "properties": {"expression": {"type": "string", "pattern": EXPRESSION_PATTERN}},
+    "required": ["expression"]}}}
+
+
+def _json_expression(text: str) -> str:
+    """The expression of a JSON answer; a plain-text answer is taken as it is."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return str(value.get("expression", "")) if isinstance(value, dict) else text
+
+
 def _expression(text: str) -> str:
     """The first non-empty line of the answer, without code fences or an 'Expression:' label."""
     for line in _FENCE.sub("", text).splitlines():
@@ -52,11 +70,11 @@ def references(batch: list[Candidate], svc, settings: VerifySettings) -> dict[st
     prompt = load_prompt("tooluse_reference", svc.lang, svc.cfg.prompt_version)
     requests = [[{"role": "user", "content": prompt.render(problem=c.instruction)}] for c in batch]
     results = svc.llm.complete_many(requests, temperature=0.0, max_tokens=settings.max_tokens,
-                                    seed=svc.cfg.seed, tag="reference")
+                                    seed=svc.cfg.seed, tag="reference", response_format=REFERENCE_FORMAT)
     out = {}
     for c, r in zip(batch, results):
-        expr = _expression(r.text) if r.ok else ""
-        if expr and calculate(expr).ok:
+        expr = _expression(_json_expression(r.text)) if r.ok else ""
+        if expr and computes(expr) and calculate(expr).ok:
             out[c.id] = expr
     return out
 

@@ -84,6 +84,11 @@ _OPERATION = re.compile(r"[-+*/%^×÷]|[a-z]{2,}\s*\(", re.I)
 MARKUP = re.compile(r"</?tool_(?:call|response)>")
 
 
+def computes(expression: str) -> bool:
+    """True when an expression does some arithmetic (an operator or a function), not just state a number."""
+    return bool(_OPERATION.search(expression.lstrip("+-")))
+
+
 def trivial_call(messages: list[dict[str, Any]]) -> str | None:
     """The id of a calculator call whose expression computes nothing (a bare number such as ``2.5``)."""
     import json
@@ -95,6 +100,6 @@ def trivial_call(messages: list[dict[str, Any]]) -> str | None:
             except ValueError:
                 continue
             expr = args.get("expression") if isinstance(args, dict) else None
-            if isinstance(expr, str) and not _OPERATION.search(expr.lstrip("+-")):
+            if isinstance(expr, str) and not computes(expr):
                 return str(call.get("id", "?"))
     return None

@@ -151,3 +151,27 @@ def test_instruction_candidates_pass_verify_untouched():
     c = Candidate(id="q", lang="en", instruction="Explain tides.", output="The moon.")
     kept, rejects = _run(["verify"], [c], _svc(ToolChat()))
     assert kept == [c] and not rejects
+
+
+def test_an_answer_that_copies_the_worked_example_is_an_echo_reject():
+    from agentsft.steps.tooluse import copies_example, example_turns
+
+    example = example_turns("en", "v1")
+    assert example[-1]["role"] == "assistant" and example[1]["content"].startswith("<tool_call>")
+    assert copies_example("12 notebooks cost 672 dollars.", "A room is 14 ft by 12 ft...", example, "en")
+    assert not copies_example("The paint costs 672 dollars.", "A room is 14 ft by 12 ft...", example, "en")
+    zh = example_turns("zh", "v1")
+    assert copies_example("买12本一共672元。", "房间长14米……", zh, "zh")
+    assert not copies_example("一共需要672元。", "房间长14米……", zh, "zh")
+
+
+def test_a_reference_that_computes_nothing_is_no_reference():
+    from agentsft.steps.verify_traces import VerifySettings, references
+
+    class _Restating(ToolChat):
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content='{"expression": "120.0001"}'))])
+
+    c = _cands(1)[0]
+    assert references([c], _svc(_Restating()), VerifySettings(reference="expression")) == {}
+    assert references([c], _svc(ToolChat()), VerifySettings(reference="expression"))[c.id].count("*") == 1
