@@ -49,3 +49,21 @@ def test_stage_list_changes_the_fingerprint_but_defaults_keep_old_runs(tmp_path,
     assert "stages" not in base.shaping() and "propose" not in base.shaping()
     other = RunConfig(seeds=[seed_file], stages=["screen", "instances"])
     assert other.fingerprint() != base.fingerprint()
+
+
+def test_a_run_directory_from_before_the_conversation_record_resumes(tmp_path, seed_file):
+    """Old samples.jsonl lines (instruction/input/output, no messages) load as conversations; the run goes on."""
+    import json
+
+    out = tmp_path / "r"
+    assert make_run(seed_file, out, target=4).run().accepted == 4
+    path = out / "samples.jsonl"
+    old = []
+    for rec in lines(path):
+        rec = {k: v for k, v in rec.items() if k not in ("messages", "input_start", "verification")}
+        old.append(rec)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in old), encoding="utf-8")
+    summary = make_run(seed_file, out, target=8).run()
+    assert summary.consistent and summary.accepted == 8
+    rows = lines(path)
+    assert rows[:4] == old and all("messages" in r for r in rows[4:])
