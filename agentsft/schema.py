@@ -87,6 +87,15 @@ class Reason(str, Enum):
     TOOL_NOT_USED = "tool_not_used"
     ANSWER_UNSUPPORTED = "answer_unsupported"
     REFERENCE_MISMATCH = "reference_mismatch"
+    # reasoning chains and voting (verify/cot.py, steps/vote.py)
+    COT_NO_ANSWER = "cot_no_answer"
+    COT_STEP_WRONG = "cot_step_wrong"
+    COT_FINAL_MISMATCH = "cot_final_mismatch"
+    VOTE_TIE = "vote_tie"
+    VOTE_LOW_AGREEMENT = "vote_low_agreement"
+    # dialogues (steps/dialogue.py, verify/context.py)
+    DIALOGUE_TOO_SHORT = "dialogue_too_short"
+    DIALOGUE_NO_CONTEXT = "dialogue_no_context"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -118,7 +127,14 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.TOOL_RESULT_MISMATCH: "a recorded tool observation differs from a fresh re-execution of the call",
     Reason.TOOL_NOT_USED: "the trace makes no tool call, or its final answer ignores every tool result",
     Reason.ANSWER_UNSUPPORTED: "a number the final answer states does not follow from the tool results",
-    Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression or k samples)",
+    Reason.COT_NO_ANSWER: "a reasoning chain with no final answer that could be read (答案：… / #### … / after </think>)",
+    Reason.COT_STEP_WRONG: "an arithmetic step of the chain is false when recomputed (even if the final answer is right)",
+    Reason.COT_FINAL_MISMATCH: "the final answer disagrees with the chain's own last result",
+    Reason.VOTE_TIE: "self-consistency: the k sampled answers split evenly, no majority",
+    Reason.VOTE_LOW_AGREEMENT: "self-consistency: the majority answer's share is below the recipe's minimum",
+    Reason.DIALOGUE_TOO_SHORT: "a dialogue with fewer user turns than the recipe's minimum (the simulator stopped early)",
+    Reason.DIALOGUE_NO_CONTEXT: "later user turns do not refer to earlier content: independent questions, not a dialogue",
+    Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression, a known answer)",
 }
 
 
@@ -131,6 +147,9 @@ class Stage(str, Enum):
     NOVELTY = "novelty"
     INSTANCES = "instances"
     TOOLUSE = "tooluse"
+    COT = "cot"
+    VOTE = "vote"
+    DIALOGUE = "dialogue"
     VERIFY = "verify"
     COMMIT = "commit"
 
