@@ -39,7 +39,7 @@ def grow(
     target: Optional[int] = typer.Option(None, help="Stop when this many samples are accepted. (default: 100)"),
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Run directory; rerunning the same one resumes. (default: runs/default)"),
     lang: Optional[str] = typer.Option(None, help="zh or en. (default: majority language of the seeds)"),
-    model: Optional[str] = typer.Option(None, help="Model name on the server, or 'embedded' / a .gguf path for the local model."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Model name on the server, or 'embedded' / a .gguf path for the local model. Repeat it to add voters: the first is the run's model ('main'); the others join the recipe's models under their own names (use them in a stage's models list, e.g. cot)."),
     base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (or set OPENAI_BASE_URL)."),
     concurrency: Optional[int] = typer.Option(None, help="LLM calls in flight at once. (default: 4)"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for demo sampling and generation. (default: 0)"),
@@ -56,7 +56,9 @@ def grow(
     of the target (LLM failing, or the candidate budget spent); 4 the embedded model's process crashed (rerun to
     resume once fixed); 130 interrupted (rerun to resume).
     """
-    flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=model, base_url=base_url,
+    extra = {m: {"model": m} for m in (model or [])[1:]}
+    flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=(model or [None])[0], base_url=base_url,
+                 models=extra or None,
                  concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
                  resume=resume or None, force=force or None)
     try:

@@ -78,11 +78,32 @@ class ProposeConfig(BaseModel):
                                               "shown as demos (e.g. [tool_use] for a tool-use subset)")
 
 
+class BranchConfig(BaseModel):
+    """One part of a mixed recipe: its share of the accepted samples, its proposal and its stages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share: float = Field(gt=0, le=1, description="share of the accepted samples this branch should make")
+    propose: ProposeConfig = ProposeConfig()
+    stages: list[Any] = Field(min_length=0, description="its stages between propose and commit")
+
+
+class ModelSpec(BaseModel):
+    """Another model a stage may use (voting, a user simulator): its name on the server and its endpoint.
+    Keys are never stored: ``api_key_env`` names the environment variable that holds one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(default=None, description="model name on the server, 'embedded' or a .gguf path")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (default: the run's)")
+    api_key_env: str | None = Field(default=None, description="environment variable holding its API key")
+
+
 DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
 # Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
 # runs still resume.
 _LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
-                                   "tools": []}
+                                   "tools": [], "models": {}, "mix": {}}
 
 
 class RunConfig(BaseModel):
@@ -113,6 +134,11 @@ class RunConfig(BaseModel):
     propose: ProposeConfig = ProposeConfig()
     stages: list[Any] = Field(default_factory=lambda: list(DEFAULT_STAGES), description="the stages between "
                               "propose and commit, in order: names or {name: {settings}} (agentsft.steps.stages)")
+    mix: dict[str, BranchConfig] = Field(default_factory=dict, description="other branches mixed in at their "
+                                         "shares (e.g. reasoning, tooluse, dialogue); the top-level propose and "
+                                         "stages are the 'main' branch and make the rest")
+    models: dict[str, ModelSpec] = Field(default_factory=dict, description="named extra models that stages may "
+                                         "use (e.g. cot: {models: [main, qwen]} to vote); 'main' is the run's model")
     tools: list[str] = Field(default_factory=list, description="extra tools for tool-use stages, by import path "
                              "'package.module:attr' (a Python callable or a LangChain tool); the calculator is built in")
     recipe: Path | None = None
@@ -123,6 +149,10 @@ class RunConfig(BaseModel):
     def _demos(self) -> "RunConfig":
         if self.seed_demos + self.machine_demos < 1:
             raise ValueError("seed_demos + machine_demos must be at least 1")
+        if "main" in self.mix:
+            raise ValueError("mix: 'main' is the top-level propose and stages; name the other branches")
+        if sum(b.share for b in self.mix.values()) > 1 + 1e-9:
+            raise ValueError("mix: the shares add up to more than 1")
         return self
 
     @property
@@ -164,7 +194,10 @@ def load_recipe(path: Path) -> dict[str, Any]:
 def build_config(recipe: Path | None, flags: dict[str, Any]) -> RunConfig:
     """Merge recipe settings with the flags the user gave (``None`` means not given)."""
     merged: dict[str, Any] = load_recipe(recipe) if recipe else {}
-    merged.update({k: v for k, v in flags.items() if v is not None and v != []})
+    given = {k: v for k, v in flags.items() if v is not None and v != []}
+    if "models" in given:  # --model extras join the recipe's named models
+        given["models"] = {**(merged.get("models") or {}), **given["models"]}
+    merged.update(given)
     if recipe:
         merged["recipe"] = recipe
     try:

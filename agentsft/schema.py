@@ -249,6 +249,7 @@ class Provenance(BaseModel):
     prompt_template: str = ""
     prompt_version: str = ""
     round: int = 0
+    branch: str = ""  # the recipe branch that made it ("" or "main": the top-level stages)
     candidate_id: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)

@@ -169,6 +169,10 @@ class RunStore:
     def duplicates(self) -> int:
         return self.reasons["duplicate_exact"] + self.reasons["duplicate_near"]
 
+    def accepted_by_branch(self) -> Counter:
+        """Accepted samples per recipe branch ("main" for the top-level stages)."""
+        return Counter(s.provenance.branch or "main" for s in self.samples)
+
     def rounds(self) -> list[dict[str, Any]]:
         """The rounds logged so far (read from ``rounds.jsonl`` once, kept in memory)."""
         return list(self._rounds)

@@ -12,7 +12,8 @@ from langgraph.graph import END, START, StateGraph
 from agentsft.graph import nodes
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
-from agentsft.steps.stages import BoundStage, resolve_stages
+from agentsft.graph.branches import MAIN, Branch, resolve_branches
+from agentsft.steps.stages import BoundStage
 
 THREAD = {"configurable": {"thread_id": "grow"}}
 
@@ -35,18 +36,22 @@ def _tracked(name: str, svc: Services, stage: BoundStage | None = None):
     return node
 
 
-def build_grow_graph(svc: Services, checkpointer=None, stages: list[BoundStage] | None = None):
-    """propose → the recipe's stages, in order → commit → (propose again, or end)."""
-    stages = stages if stages is not None else resolve_stages(svc.cfg.stages, str(svc.cfg.recipe or "config"))
+def build_grow_graph(svc: Services, checkpointer=None, branches: list[Branch] | None = None):
+    """propose → the chosen branch's stages, in order → commit → (propose again, or end)."""
+    branches = branches if branches is not None else resolve_branches(svc.cfg)
     graph = StateGraph(GrowState)
     graph.add_node("propose", _tracked("propose", svc))
-    for stage in stages:
-        graph.add_node(stage.name, _tracked(stage.name, svc, stage))
     graph.add_node("commit", _tracked("commit", svc))
-    names = ["propose", *(s.name for s in stages), "commit"]
     graph.add_edge(START, "propose")
-    for a, b in zip(names, names[1:]):
-        graph.add_edge(a, b)
+    for branch in branches:
+        names = [branch.node(stage) for stage in branch.stages]
+        for name, stage in zip(names, branch.stages):
+            graph.add_node(name, _tracked(name, svc, stage))
+        for a, b in zip(names, names[1:] + ["commit"]):
+            graph.add_edge(a, b)
+    entries = {b.name: b.entry for b in branches}
+    graph.add_conditional_edges("propose", lambda s: entries.get(s.get("branch") or MAIN, entries[branches[0].name]),
+                                sorted(set(entries.values())))
     graph.add_conditional_edges("commit", lambda s: END if s.get("stop") else "propose", ["propose", END])
     return graph.compile(checkpointer=checkpointer)
 

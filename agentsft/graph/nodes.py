@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from agentsft.graph.branches import MAIN, branch_of, choose_branch, demo_seeds
 from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
 from agentsft.schema import Candidate, Reject
@@ -42,14 +43,19 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
     orphans = svc.store.orphans()
     if orphans:
         round_no = max(svc.store.round_of(c["id"]) for c in orphans)
-        return {"round": round_no, "batch": orphans, "round_base": _base(svc, len(orphans))}
+        branch = branch_of(orphans[0].get("provenance", {}).get("branch", ""))
+        return {"round": round_no, "batch": orphans, "round_base": _base(svc, len(orphans)), "branch": branch}
     round_no = svc.store.last_round + 1
     base = _base(svc)
-    cands, rejects = propose(svc.demo_seeds, svc.store.samples, svc.cfg, svc.lang, round_no, svc.llm,
-                             nonce=os.urandom(2).hex())
+    branch = choose_branch(svc.branches, svc.store.accepted_by_branch(), svc.store.rounds())
+    cands, rejects = propose(demo_seeds(svc.seeds, svc.lang, branch.propose), svc.store.samples, svc.cfg,
+                             svc.lang, round_no, svc.llm, nonce=os.urandom(2).hex(), propose_cfg=branch.propose)
+    if branch.name != MAIN:
+        cands = [c.model_copy(update={"provenance": c.provenance.model_copy(update={"branch": branch.name})})
+                 for c in cands]
     batch = _dump(cands)
     svc.store.mint(round_no, batch, rejects)
-    return {"round": round_no, "batch": batch, "round_base": base}
+    return {"round": round_no, "batch": batch, "round_base": base, "branch": branch.name}
 
 
 def stage_node(state: GrowState, stage: BoundStage, svc: Services) -> GrowState:
@@ -64,7 +70,7 @@ def commit_node(state: GrowState, svc: Services) -> GrowState:
     base = state.get("round_base", {})
     made = svc.store.candidates - base.get("candidates", 0)
     svc.store.log_round({
-        "round": state.get("round", 0), "candidates": made,
+        "round": state.get("round", 0), "branch": state.get("branch") or MAIN, "candidates": made,
         "accepted": svc.store.accepted - base.get("accepted", 0),
         "duplicates": svc.store.duplicates() - base.get("duplicates", 0),
         "llm_errors": svc.store.reasons["llm_error"] - base.get("llm_errors", 0),

@@ -19,7 +19,7 @@ from agentsft.novelty import make_gate
 from agentsft.prompts import prompt_digest
 from agentsft.schema import Candidate, Usage
 from agentsft.steps.commit import commit_batch
-from agentsft.steps.stages import resolve_stages
+from agentsft.graph.branches import resolve_branches
 from agentsft.store import RunStore
 
 PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydantic", "llama_cpp_python", "sympy")
@@ -52,6 +52,16 @@ def tool_registry(paths: list[str]):
     return registry
 
 
+def check_stage_models(stages, cfg: RunConfig) -> None:
+    """Every model a stage names is 'main' or in the recipe's ``models`` block (or came with --model)."""
+    known = {"main", *cfg.models}
+    for stage in stages:
+        unknown = [m for m in getattr(stage.settings, "models", None) or [] if m not in known]
+        if unknown:
+            raise ConfigError(f"{cfg.recipe or 'config'}: stage '{stage.name}' names unknown model(s) "
+                              f"{', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
 def majority_lang(seeds) -> str:
     counts = Counter(s.lang or "en" for s in seeds)
     return counts.most_common(1)[0][0]
@@ -75,12 +85,16 @@ class Summary:
 class GrowRun:
     """One run directory, ready to start or continue."""
 
-    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None, store: RunStore | None = None):
+    def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None, store: RunStore | None = None,
+                 extra_llms: dict | None = None):
         self.cfg = cfg
         self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.llm = llm
-        self.stages = resolve_stages(cfg.stages, str(cfg.recipe or "config"))
+        self.llms = {"main": llm, **(extra_llms or {})}
+        self.branches = resolve_branches(cfg)
+        self.stages = [stage for b in self.branches for stage in b.stages]
+        check_stage_models(self.stages, cfg)
         self.store = store if store is not None else RunStore(cfg.out, lock=True)
         self.resolved = self.inputs()  # hashed once: the fingerprint and every manifest write use it
         self.fingerprint = cfg.fingerprint(self.resolved)
@@ -95,24 +109,30 @@ class GrowRun:
             self.gate.add(s.id, s.instruction)
         for s in self.store.samples:
             self.gate.add(s.id, s.instruction)
-        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate, tools=tool_registry(cfg.tools))
+        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate, tools=tool_registry(cfg.tools),
+                            llms=self.llms, branches=self.branches)
         self.checkpointer = open_checkpointer(self.store.checkpoint_path)
-        self.app = build_grow_graph(self.svc, self.checkpointer, self.stages)
+        self.app = build_grow_graph(self.svc, self.checkpointer, self.branches)
         self.started = time.time()
         self.prior_usage = Usage.model_validate((self.store.read_manifest() or {}).get("usage_total", {}))
 
     def inputs(self) -> dict:
         """What the run resolved that shapes its data (goes into the fingerprint)."""
-        return {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
-                "prompts": prompt_digest(self.lang, self.cfg.prompt_version, self.prompt_names())}
+        inputs = {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
+                  "prompts": prompt_digest(self.lang, self.cfg.prompt_version, self.prompt_names())}
+        if len(self.llms) > 1:
+            inputs["models"] = {name: llm.model_id for name, llm in sorted(self.llms.items())}
+        return inputs
 
     def prompt_names(self) -> tuple[str, ...]:
         """The templates this run renders: the proposal's and its stages'."""
-        return tuple(sorted({self.cfg.propose.prompt, *(p for s in self.stages for p in s.spec.prompts)}))
+        proposals = {b.propose.prompt for b in self.branches}
+        return tuple(sorted(proposals | {p for s in self.stages for p in s.spec.prompts}))
 
     @property
     def nodes(self) -> int:
-        return len(self.stages) + 2
+        """Nodes a round passes through at most (propose, the longest branch, commit)."""
+        return max(len(b.stages) for b in self.branches) + 2
 
     def state(self) -> dict:
         return dict(self.app.get_state(run_config(1, self.nodes)).values)
@@ -143,8 +163,15 @@ class GrowRun:
         return Summary(
             candidates=self.store.candidates, accepted=self.store.accepted, rejected=self.store.rejected,
             reasons=dict(self.store.reasons), stop=stop,
-            usage=self.prior_usage.add(self.llm.usage).model_dump(), seconds=round(time.time() - self.started, 2),
+            usage=self.usage().model_dump(), seconds=round(time.time() - self.started, 2),
         )
+
+    def usage(self) -> Usage:
+        """Token usage so far: earlier sessions of this run plus every model of this one."""
+        total = self.prior_usage
+        for llm in self.llms.values():
+            total = total.add(llm.usage)
+        return total
 
     def finish(self, stop: str | None = None) -> Summary:
         flush = getattr(self.gate, "flush", None)

@@ -33,11 +33,18 @@ class Services:
     llm: object  # agentsft.llm.LLMService or anything with model_id and complete_many
     gate: NoveltyGate
     tools: object = None  # agentsft.tools.registry.ToolRegistry for tool-use stages
+    llms: dict = field(default_factory=dict)  # name -> LLMService: "main" (= llm) and the recipe's named models
+    branches: list = field(default_factory=list)  # agentsft.graph.branches.Branch: the recipe's branches
     demo_seeds: list[SeedTask] = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
 
+    def model(self, name: str):
+        """The LLM service called ``name`` ("main" is the run's model)."""
+        if name == "main" or not self.llms:
+            return self.llm
+        return self.llms[name]
+
     def __post_init__(self) -> None:
-        same_lang = [s for s in self.seeds if (s.lang or self.lang) == self.lang] or list(self.seeds)
-        types = self.cfg.propose.demo_types
-        typed = [s for s in same_lang if s.task_type in types] if types else same_lang
-        self.demo_seeds = typed or same_lang
+        from agentsft.graph.branches import demo_seeds
+
+        self.demo_seeds = demo_seeds(self.seeds, self.lang, self.cfg.propose)  # the main branch's

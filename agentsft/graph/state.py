@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 class GrowState(TypedDict, total=False):
     round: int  # the proposal round in flight (numbers come from the store's ledger)
+    branch: str  # the recipe branch this round serves ("main" unless the recipe has a mix)
     batch: list[dict[str, Any]]  # Candidate dumps travelling through this round's nodes
     stop: str  # why the loop ended ("" while running)
     round_base: dict[str, Any]  # store counts when this round began, for per-round rates

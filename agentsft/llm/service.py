@@ -133,15 +133,17 @@ class LLMService:
     def complete(self, messages: list[dict[str, Any]], *, temperature: float, max_tokens: int,
                  stop: list[str] | None = None, seed: int | None = None, tag: str = "",
                  tools: list[dict[str, Any]] | None = None, tool_choice: str | None = None,
-                 response_format: dict[str, Any] | None = None) -> LLMResult:
+                 response_format: dict[str, Any] | None = None, sample: int | None = None) -> LLMResult:
         """One completion; with ``tools`` (OpenAI function schemas) the model may answer with native
         ``tool_calls`` (``supports_tools`` must be true; ``tool_choice="required"`` forces a call);
         ``response_format`` asks for JSON (``{"type": "json_object", "schema": ...}``: the embedded model
-        constrains its output with a grammar)."""
+        constrains its output with a grammar). ``sample`` numbers the k samples of one request (self-consistency):
+        it is part of the cache key, so k samples are k calls, never one cached answer k times."""
         start = time.perf_counter()
         params = {"temperature": temperature, "max_tokens": max_tokens, "stop": stop, "seed": seed}
-        for key, value in (("tools", tools), ("tool_choice", tool_choice), ("response_format", response_format)):
-            if value:
+        for key, value in (("tools", tools), ("tool_choice", tool_choice), ("response_format", response_format),
+                           ("sample", sample)):
+            if value is not None and value != []:
                 params[key] = value
         key = cache_key(self.model_id, params, messages)
         self._enter()
@@ -222,7 +224,8 @@ class LLMService:
         raise AssertionError("unreachable")
 
     def _invoke(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> Any:
-        kwargs = {k: v for k, v in params.items() if v is not None and k not in ("stop", "tools", "tool_choice")}
+        kwargs = {k: v for k, v in params.items()
+                  if v is not None and k not in ("stop", "tools", "tool_choice", "sample")}
         model = self.chat_model
         if params.get("tools"):
             extra = {"tool_choice": params["tool_choice"]} if params.get("tool_choice") else {}

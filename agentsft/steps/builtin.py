@@ -14,10 +14,17 @@ from agentsft.steps.verify_traces import REFERENCE_PROMPTS, VerifySettings, veri
 Batch = tuple[list[Candidate], list[Reject]]
 
 
+def _proposal_prompt(batch: list[Candidate], svc) -> str:
+    """The proposal template the batch came from ("zh/propose_reasoning.v1" -> "propose_reasoning"), so a
+    branch's echo check reads its own prompt; the run's when the batch does not say."""
+    made = next((c.provenance.prompt_template for c in batch if c.provenance.prompt_template), "")
+    return made.split("/")[-1].rsplit(".", 1)[0] if made else svc.cfg.propose.prompt
+
+
 @register_stage("screen")
 def screen(batch: list[Candidate], svc, settings) -> Batch:
     """Heuristic filters (filters block), then the novelty gate (novelty block), keep-first."""
-    prompt = load_prompt(svc.cfg.propose.prompt, svc.lang, svc.cfg.prompt_version).template.template
+    prompt = load_prompt(_proposal_prompt(batch, svc), svc.lang, svc.cfg.prompt_version).template.template
     kept, rejects = apply_filters(batch, svc.cfg.filters, prompt)
     kept, more = apply_novelty(kept, svc.gate)
     return kept, rejects + more

@@ -39,15 +39,16 @@ def _round_rng(run_seed: int, round_no: int, call: int) -> random.Random:
     return random.Random(f"{run_seed}:{round_no}:{call}")
 
 
-def build_requests(seeds, pool, cfg, lang: str, round_no: int) -> list[tuple[list[dict], str, Provenance]]:
+def build_requests(seeds, pool, cfg, lang: str, round_no: int, propose_cfg=None) -> list[tuple[list[dict], str, Provenance]]:
     """One request per proposal call of this round, reproducible from (--seed, round, call)."""
+    prompt_name = (propose_cfg or cfg.propose).prompt
     out = []
     for call in range(cfg.batch_size):
         rng = _round_rng(cfg.seed, round_no, call)
         seed_demos, machine_demos = sample_demos(seeds, pool, cfg.seed_demos, cfg.machine_demos, rng)
         demos = [s.instruction for s in seed_demos] + [s.instruction for s in machine_demos]
         rng.shuffle(demos)
-        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, cfg.propose.prompt)
+        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, prompt_name)
         prov = Provenance(
             seed_ids=[s.id for s in seed_demos],
             demo_sample_ids=[s.id for s in machine_demos],
@@ -90,9 +91,9 @@ def round_prefix(round_no: int, nonce: str) -> str:
     return f"r{round_no:04d}{nonce}"
 
 
-def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer,
-            nonce: str = "") -> tuple[list[Candidate], list[Reject]]:
-    requests = build_requests(seeds, pool, cfg, lang, round_no)
+def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer, nonce: str = "",
+            propose_cfg=None) -> tuple[list[Candidate], list[Reject]]:
+    requests = build_requests(seeds, pool, cfg, lang, round_no, propose_cfg)
     results = llm.complete_many(
         [r[0] for r in requests], temperature=cfg.temperature, max_tokens=cfg.max_tokens,
         seed=cfg.seed + round_no, tag="propose",

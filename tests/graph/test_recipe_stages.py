@@ -26,8 +26,12 @@ def drop_odd():
 
 def test_graph_nodes_follow_the_recipe(tmp_path, seed_file, drop_odd):
     run = make_run(seed_file, tmp_path / "r", stages=["classify", "screen", drop_odd, "instances"])
-    nodes = [n for n in run.app.get_graph().nodes if not n.startswith("__")]
-    assert nodes == ["propose", "classify", "screen", "drop_odd", "instances", "commit"]
+    graph = run.app.get_graph()
+    assert {n for n in graph.nodes if not n.startswith("__")} == {"propose", "classify", "screen", "drop_odd",
+                                                                  "instances", "commit"}
+    edges = {(e.source, e.target) for e in graph.edges}
+    assert {("propose", "classify"), ("classify", "screen"), ("screen", "drop_odd"), ("drop_odd", "instances"),
+            ("instances", "commit")} <= edges
 
 
 def test_a_user_stage_runs_and_accounting_holds(tmp_path, seed_file, drop_odd):
@@ -67,3 +71,29 @@ def test_a_run_directory_from_before_the_conversation_record_resumes(tmp_path, s
     assert summary.consistent and summary.accepted == 8
     rows = lines(path)
     assert rows[:4] == old and all("messages" in r for r in rows[4:])
+
+
+def test_a_mixed_recipe_serves_each_branch_near_its_share(tmp_path, seed_file):
+    """Two branches, 25 % / 75 %: rounds go to the branch furthest below its share of the accepted samples."""
+    mix = {"plain": {"share": 0.75, "stages": ["screen", "classify"]}}
+    out = tmp_path / "r"
+    run = make_run(seed_file, out, target=24, batch_size=1, mix=mix)
+    edges = {(e.source, e.target) for e in run.app.get_graph().edges}
+    assert {("propose", "screen"), ("propose", "plain.screen"), ("plain.classify", "commit")} <= edges
+    summary = run.run()
+    assert summary.consistent and summary.accepted == 24
+    samples = lines(out / "samples.jsonl")
+    plain = [s for s in samples if s["provenance"].get("branch") == "plain"]
+    assert 0.6 <= len(plain) / len(samples) <= 0.9
+    assert all(s["output"] == "" for s in plain) and all(s["output"] for s in samples if s not in plain)
+    assert {r["branch"] for r in lines(out / "rounds.jsonl")} == {"main", "plain"}
+
+
+def test_mix_shares_over_one_and_a_main_branch_are_config_errors(seed_file):
+    import pytest as _pytest
+    from pydantic import ValidationError
+
+    with _pytest.raises(ValidationError, match="more than 1"):
+        RunConfig(seeds=[seed_file], mix={"a": {"share": 0.7, "stages": []}, "b": {"share": 0.6, "stages": []}})
+    with _pytest.raises(ValidationError, match="'main'"):
+        RunConfig(seeds=[seed_file], mix={"main": {"share": 0.5, "stages": []}})
