@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-from agentsft.schema import Reject, Sample, normalise
+from agentsft.schema import Reject, Sample, conversation_id, normalise
 
 
 class StoreError(Exception):
@@ -119,7 +119,8 @@ class RunStore:
         paths = (self.samples_path, self.rejects_path, self.rounds_path, self.ledger_path)
         self.repaired = sum(repair_torn_tail(p) for p in paths)
         self.samples: list[Sample] = [Sample.model_validate(d) for d in iter_jsonl(self.samples_path)]
-        self._sample_ids = {s.id for s in self.samples}
+        # a sample written before the conversation record keeps its old id: its conversation id counts too
+        self._sample_ids = {s.id for s in self.samples} | {conversation_id(s.messages, s.tools) for s in self.samples}
         self._instr_keys = {normalise(s.instruction) for s in self.samples}
         self._reject_ids: set[str] = set()
         self.reasons: Counter[str] = Counter()

@@ -59,8 +59,14 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
 
 
 def stage_node(state: GrowState, stage: BoundStage, svc: Services) -> GrowState:
-    """Run one recipe stage on the batch in flight; its rejects go to the store."""
-    kept, rejects = stage(_load(state, svc), svc)
+    """Run one recipe stage on the batch in flight; its rejects go to the store. A stage that loses or invents
+    a candidate is a bug in that stage: it stops the run with its name rather than break the accounting."""
+    batch = _load(state, svc)
+    kept, rejects = stage(batch, svc)
+    given, out = sorted(c.id for c in batch), sorted([c.id for c in kept] + [r.candidate_id for r in rejects])
+    if given != out:
+        raise RuntimeError(f"stage '{stage.name}' returned {len(out)} candidates for {len(given)} "
+                           "(each must come back once, kept or rejected)")
     _record(svc, rejects)
     return {"batch": _dump(kept)}
 

@@ -58,16 +58,41 @@ def _has_calls(s: Sample) -> bool:
 
 def export_record(s: Sample, fmt: str) -> tuple[dict[str, Any] | None, str]:
     """One sample in ``fmt``, or (None, why it cannot be expressed there)."""
-    if fmt == "alpaca":
-        if _has_calls(s) or sum(m.role == "user" for m in s.messages) > 1:
+    if fmt == "alpaca":  # multi-turn text: the last exchange with the earlier ones as `history` (LLaMA-Factory)
+        if _has_calls(s) or any(m.role == "tool" for m in s.messages):
             return None, "not single-turn text (tool calls or several turns)"
-        return {"instruction": s.instruction, "input": s.input, "output": s.output}, ""
+        turns = [m for m in s.messages if m.role != "system"]
+        if sum(m.role == "user" for m in turns) <= 1:
+            return {"instruction": s.instruction, "input": s.input, "output": s.output}, ""
+        if [m.role for m in turns] != ["user", "assistant"] * (len(turns) // 2) or len(turns) % 2:
+            return None, "turns do not alternate user, assistant (Alpaca history needs pairs)"
+        pairs = [[turns[i].content or "", turns[i + 1].content or ""] for i in range(0, len(turns), 2)]
+        rec = {"instruction": pairs[-1][0], "input": "", "output": pairs[-1][1], "history": pairs[:-1]}
+        system = [m.content for m in s.messages if m.role == "system" and m.content]
+        return ({**rec, "system": system[0]} if system else rec), ""
     if fmt == "xlam" and not _has_calls(s):
         return None, "no tool call (xLAM holds tool calls only)"
+    if fmt == "xlam" and sum(1 for m in s.messages if m.tool_calls) > 1:
+        return None, "calls in several turns (xLAM calls all come from the query; later ones would use results)"
     rec = from_trace(_trace(s), fmt)
     if fmt == "openai" and not s.tools:
         rec.pop("tools", None)
     return rec, ""
+
+
+def add_dataset_info(data_file: Path) -> Path:
+    """Add (or replace) this file's entry in ``dataset_info.json`` beside it, keeping the other datasets
+    LLaMA-Factory's data folder lists there."""
+    info = data_file.parent / "dataset_info.json"
+    try:
+        entries = json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+    except ValueError:
+        raise InputError(info, None, "exists but is not valid JSON; fix or remove it") from None
+    if not isinstance(entries, dict):
+        raise InputError(info, 1, "exists but is not a JSON object of datasets")
+    entries[data_file.stem] = dataset_info_entry(data_file.name)
+    write_atomic(info, [json.dumps(entries, ensure_ascii=False, indent=2) + "\n"])
+    return info
 
 
 def export_samples(samples: list[Sample], out: str | os.PathLike[str], fmt: str) -> ExportSummary:
@@ -83,8 +108,5 @@ def export_samples(samples: list[Sample], out: str | os.PathLike[str], fmt: str)
             records.append(rec)
     summary.written = write_jsonl(out, records)
     if fmt == "sharegpt":
-        info = Path(out).parent / "dataset_info.json"
-        entry = {Path(out).stem: dataset_info_entry(Path(out).name)}
-        write_atomic(info, [json.dumps(entry, ensure_ascii=False, indent=2) + "\n"])
-        summary.extra_files.append(str(info))
+        summary.extra_files.append(str(add_dataset_info(Path(out))))
     return summary

@@ -81,8 +81,8 @@ def _json_value(value: Any, what: str) -> Any:
             return []
         try:
             return json.loads(value)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{what} is not valid JSON: {e.msg}") from None
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise ValueError(f"{what} is not valid JSON: {getattr(e, 'msg', 'nested too deeply')}") from None
     return value
 
 
@@ -96,7 +96,7 @@ def _keep(new: str, old: Any) -> Any:
         try:
             if json.loads(old) == json.loads(new):
                 return old
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass
     return new
 
@@ -133,7 +133,7 @@ def _arguments_object(arguments: str) -> Any:
     """Call arguments as written in sharegpt/xlam (an object); a string that is no JSON stays a string."""
     try:
         return json.loads(arguments) if arguments.strip() else {}
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return arguments
 
 
@@ -222,7 +222,7 @@ def _split_observation(value: str, n: int, where: str) -> list[str]:
         return parts
     try:
         items = json.loads(value)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         items = None
     if isinstance(items, list) and len(items) == n:
         return [item if isinstance(item, str) else _dumps(item) for item in items]
@@ -303,7 +303,7 @@ def _trace_to_sharegpt(trace: dict[str, Any], template: dict[str, Any]) -> dict[
 def _safe_tools(value: Any) -> list[dict[str, Any]] | None:
     try:
         return _neutral_tools(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -421,7 +421,7 @@ def _trace_to_xlam(trace: dict[str, Any], template: dict[str, Any]) -> dict[str,
 def _safe_xlam_tools(value: Any) -> list[dict[str, Any]] | None:
     try:
         return _xlam_to_trace({"query": "q", "answers": [], "tools": value})["tools"]
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -28,8 +28,8 @@ def parse_arguments(arguments: Any) -> tuple[dict | None, str]:
         text = arguments.strip() or "{}"
         try:
             arguments = json.loads(text)
-        except json.JSONDecodeError as e:
-            return None, f"arguments are not valid JSON ({e.msg} at position {e.pos})"
+        except (json.JSONDecodeError, RecursionError) as e:
+            return None, f"arguments are not valid JSON ({getattr(e, 'msg', 'nested too deeply')} at position {getattr(e, 'pos', 0)})"
     if not isinstance(arguments, dict):
         return None, f"arguments must be a JSON object, got {json_type(arguments)}"
     return arguments, ""

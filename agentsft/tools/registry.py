@@ -117,7 +117,7 @@ class ToolRegistry:
     # -- calls --------------------------------------------------------------------------------------------
     def validate(self, name: str, arguments: str | dict) -> tuple[dict | None, str]:
         """(parsed arguments, "") or (None, reason): a JSON object matching the tool's parameter schema."""
-        tool = self._tools.get(name)
+        tool = self._tools.get(name) if isinstance(name, str) else None
         if tool is None:
             return None, f"unknown tool {name!r}"
         args, problem = parse_arguments(arguments)
@@ -128,7 +128,7 @@ class ToolRegistry:
 
     def call(self, name: str, arguments: str | dict) -> ToolOutcome:
         """Validate and run one call; never raises (every failure is a ToolOutcome with ok=False)."""
-        tool = self._tools.get(name)
+        tool = self._tools.get(name) if isinstance(name, str) else None
         if tool is None:
             known = ", ".join(self._tools) or "none"
             return ToolOutcome(False, f"error: unknown tool {name!r} (available: {known})", "unknown_tool")

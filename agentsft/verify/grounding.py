@@ -13,7 +13,7 @@ import unicodedata
 from fractions import Fraction
 from typing import Any
 
-from .numbers import result_values
+from .numbers import extract_numbers, result_values
 
 # Always allowed: small integers (counts, exponents, halving), percent and metric factors, 万 and 亿.
 CONSTANTS = frozenset(Fraction(v) for v in (*range(0, 11), 100, 1000, 10000, 100000000, "0.5", "0.1", "0.01"))
@@ -52,6 +52,11 @@ def discounts(text: str) -> list[Fraction]:
     return out
 
 
+def growth_factors(text: str) -> list[Fraction]:
+    """1 ± p for every percent p stated: 5% interest is a factor 1.05, 15% off is 0.85."""
+    return [1 + sign * n.value for n in extract_numbers(text) if n.percent for sign in (1, -1)]
+
+
 def ungrounded_number(messages: list[dict[str, Any]], text_of) -> tuple[str, str] | None:
     """The first (call id, number) whose number is in no user turn, earlier tool result or constant; None if all
     are grounded. Only string ``expression`` arguments (the calculator's) are checked."""
@@ -66,10 +71,11 @@ def ungrounded_number(messages: list[dict[str, Any]], text_of) -> tuple[str, str
             text = text_of(msg.get("content"))
             known.update(result_values(text))
             known.update(discounts(text))
+            known.update(growth_factors(text))
         for call in msg.get("tool_calls") or [] if role == "assistant" else []:
             try:
                 args = json.loads((call.get("function") or {}).get("arguments") or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             expr = args.get("expression") if isinstance(args, dict) else None
             if not isinstance(expr, str):
@@ -97,7 +103,7 @@ def trivial_call(messages: list[dict[str, Any]]) -> str | None:
         for call in (msg.get("tool_calls") or []) if msg.get("role") == "assistant" else []:
             try:
                 args = json.loads((call.get("function") or {}).get("arguments") or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             expr = args.get("expression") if isinstance(args, dict) else None
             if isinstance(expr, str) and not computes(expr):

@@ -106,8 +106,8 @@ def _parse_call(raw: Any, where: str) -> tuple[str, str, dict[str, Any]]:
         raise _Reject(Reason.TRACE_UNPARSABLE, f"{where} arguments are not a JSON string")
     try:
         parsed = json.loads(args) if args.strip() else {}
-    except json.JSONDecodeError as e:
-        raise _Reject(Reason.TRACE_UNPARSABLE, f"{where} ({fn['name']}) arguments are not valid JSON: {e.msg}")
+    except (json.JSONDecodeError, RecursionError) as e:
+        raise _Reject(Reason.TRACE_UNPARSABLE, f"{where} ({fn['name']}) arguments are not valid JSON: {getattr(e, 'msg', 'nested too deeply')}")
     if not isinstance(parsed, dict):
         raise _Reject(Reason.TRACE_UNPARSABLE, f"{where} ({fn['name']}) arguments are not a JSON object")
     return call_id, fn["name"], parsed
@@ -402,6 +402,11 @@ def asks_for_rounding(messages: list[dict[str, Any]]) -> bool:
                for m in messages)
 
 
+# A yes/no answer to a comparison or a check ("Is 391 equal to 17*23?" "Yes.") needs no number.
+_POLAR = re.compile(r"\b(?:yes|no|true|false|correct|incorrect|equal)\b|(?:^|[，,。\s])(?:是的|不是|对|不对|正确|错误|相等|不相等)"
+                    r"|^是", re.I)
+
+
 def _check_answer(final: str, results: list[Fraction], inputs: list[Fraction], checks: dict[str, Any],
                   rounding_rel: float | None = ROUNDING_REL) -> None:
     claims = [n for n in extract_numbers(final) if not n.soft]
@@ -414,6 +419,11 @@ def _check_answer(final: str, results: list[Fraction], inputs: list[Fraction], c
             raise _Reject(Reason.ANSWER_UNSUPPORTED,
                           f"the final answer states {claim.text!r}, which no tool result or input supports")
         checks["numbers_supported"] += 1
+    if not claims and results and not _POLAR.search(final):  # no checkable number: a soft one must be a result
+        soft = [n for n in extract_numbers(final) if n.soft]
+        if not any(supported(n, results, ANSWER_REL_TOL, rounding_rel) for n in soft):
+            raise _Reject(Reason.TOOL_NOT_USED, "the final answer states none of the tool's results")
+        return
     if claims and not from_tool:
         raise _Reject(Reason.TOOL_NOT_USED, "the final answer ignores the tool: none of its numbers "
                                             f"({', '.join(c.text for c in claims[:5])}) is a tool result")
@@ -499,8 +509,8 @@ def parse_text_tool_calls(text: str, start: int = 0) -> tuple[list[dict[str, Any
     for m in _TOOL_BLOCK.finditer(text):
         try:
             body = json.loads(m.group(1).strip())
-        except json.JSONDecodeError as e:
-            raise ValueError(f"<tool_call> block is not valid JSON: {e.msg}") from None
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise ValueError(f"<tool_call> block is not valid JSON: {getattr(e, 'msg', 'nested too deeply')}") from None
         for item in body if isinstance(body, list) else [body]:
             calls.append(_text_call(item, f"call_{start + len(calls)}"))
     rest = _TOOL_BLOCK.sub("", text)
@@ -516,8 +526,8 @@ def _text_call(item: Any, call_id: str) -> dict[str, Any]:
     if isinstance(args, str):
         try:
             args = json.loads(args) if args.strip() else {}
-        except json.JSONDecodeError as e:
-            raise ValueError(f"<tool_call> arguments are not valid JSON: {e.msg}") from None
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise ValueError(f"<tool_call> arguments are not valid JSON: {getattr(e, 'msg', 'nested too deeply')}") from None
     if not isinstance(args, dict):
         raise ValueError("<tool_call> arguments are not a JSON object")
     return {"id": call_id, "type": "function",

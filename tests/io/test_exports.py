@@ -84,3 +84,18 @@ def test_load_samples_reads_old_and_new_lines_and_names_bad_lines(tmp_path):
 def test_unknown_format_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="unknown export format"):
         export_samples([], tmp_path / "x", "parquet")
+
+
+def test_dataset_info_keeps_other_datasets_and_xlam_skips_dependent_calls(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dataset_info.json").write_text(json.dumps({"alpaca_zh": {"file_name": "alpaca_zh.json"}}), encoding="utf-8")
+    export_samples([_trace_sample()], data / "tool.jsonl", "sharegpt")
+    info = json.loads((data / "dataset_info.json").read_text(encoding="utf-8"))
+    assert set(info) == {"alpaca_zh", "tool"}
+    two = _trace_sample()
+    two.messages[3:3] = [Message.model_validate({"role": "assistant", "content": "", "tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "calculator", "arguments": '{"expression": "13.5+1"}'}}]}),
+        Message(role="tool", tool_call_id="call_1", content="29/2 ≈ 14.5")]
+    summary = export_samples([two], tmp_path / "x.jsonl", "xlam")
+    assert summary.written == 0 and "several turns" in next(iter(summary.skipped))

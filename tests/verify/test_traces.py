@@ -337,3 +337,44 @@ def test_a_call_that_computes_nothing_and_markup_in_the_answer_are_rejected():
     assert markup.reason.value == "trace_unparsable"
     assert verify_trace(trace("2.5 * 7", "35/2 ≈ 17.5", "一共17.5元。"), reg).ok
     assert verify_trace(trace("sqrt(49)", "7", "一共7元。"), reg).reason.value != "tool_not_used"
+
+
+def test_an_answer_without_the_result_and_deeply_nested_json_are_rejects_not_passes_or_crashes():
+    from agentsft.tools.registry import default_registry
+    from agentsft.verify.run import verify_record
+    from agentsft.verify.traces import verify_trace
+
+    def trace(question, expr, result, answer):
+        return {"messages": [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": "", "tool_calls": [{"id": "c0", "type": "function", "function": {
+                "name": "calculator", "arguments": json.dumps({"expression": expr})}}]},
+            {"role": "tool", "tool_call_id": "c0", "content": result},
+            {"role": "assistant", "content": answer}]}
+
+    reg = default_registry()
+    assert verify_trace(trace("12 boxes of 7?", "12*7", "84", "The answer is ninety."), reg).reason.value == "tool_not_used"
+    assert verify_trace(trace("12 boxes of 7?", "12*7", "84", "It is large."), reg).reason.value == "tool_not_used"
+    assert verify_trace(trace("3加5等于几？", "3+5", "8", "等于九。"), reg).reason.value == "tool_not_used"
+    assert verify_trace(trace("3加5等于几？", "3+5", "8", "等于八。"), reg).ok
+    deep = "[" * 5000
+    rec = {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "", "tool_calls": [
+        {"id": "a", "type": "function", "function": {"name": "calculator", "arguments": deep}}]}]}
+    assert verify_record(rec, "auto", reg)[1].reason.value == "trace_unparsable"
+    sharegpt = {"conversations": [{"from": "human", "value": "x"}, {"from": "function_call", "value": deep}]}
+    assert verify_record(sharegpt, "auto", reg)[1].reason.value == "trace_unparsable"
+    assert not reg.call("calculator", deep).ok and not reg.call(["x"], "{}").ok
+
+
+def test_growth_and_discount_factors_of_stated_percents_are_grounded():
+    from agentsft.verify.grounding import ungrounded_number
+
+    def call(question, expr):
+        msgs = [{"role": "user", "content": question}, {"role": "assistant", "tool_calls": [{"id": "c0", "type": "function",
+                "function": {"name": "calculator", "arguments": json.dumps({"expression": expr})}}]}]
+        return ungrounded_number(msgs, lambda c: c or "")
+
+    assert call("Sales of 1,200,000 grow by 10% next year. New sales?", "1200000*1.1") is None
+    assert call("1000 dollars at 5% a year for 3 years, compounded yearly?", "1000*1.05^3") is None
+    assert call("A 1000 dollar TV is 15% off. Price?", "1000*0.85") is None
+    assert call("A 1000 dollar TV is 15% off. Price?", "1000*0.8") == ("c0", "0.8")
