@@ -289,6 +289,11 @@ def single_turn(instruction: str, input: str = "", output: str = "") -> tuple[li
     return [Message(role="user", content=content), Message(role="assistant", content=output)], start
 
 
+def trace_of(messages: list[Message] | None, tools: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A conversation as the neutral trace dict (OpenAI-shaped JSON) that verifiers and exports read."""
+    return {"messages": [m.model_dump(mode="json", exclude_none=True) for m in messages or []], "tools": tools or []}
+
+
 def _canonical_call(call: ToolCall) -> list[str]:
     try:
         args = json.dumps(json.loads(call.function.arguments), sort_keys=True, ensure_ascii=False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..schema import Sample
+from ..schema import Sample, trace_of
 from .errors import InputError
 from .toolformats import dataset_info_entry, from_trace
 from .writers import write_atomic, write_jsonl
@@ -48,10 +48,6 @@ def load_samples(src: str | os.PathLike[str]) -> list[Sample]:
     return samples
 
 
-def _trace(s: Sample) -> dict[str, Any]:
-    return {"messages": [m.model_dump(mode="json", exclude_none=True) for m in s.messages], "tools": s.tools or []}
-
-
 def _has_calls(s: Sample) -> bool:
     return any(m.tool_calls for m in s.messages)
 
@@ -74,7 +70,7 @@ def export_record(s: Sample, fmt: str) -> tuple[dict[str, Any] | None, str]:
         return None, "no tool call (xLAM holds tool calls only)"
     if fmt == "xlam" and sum(1 for m in s.messages if m.tool_calls) > 1:
         return None, "calls in several turns (xLAM calls all come from the query; later ones would use results)"
-    rec = from_trace(_trace(s), fmt)
+    rec = from_trace(trace_of(s.messages, s.tools), fmt)
     if fmt == "openai" and not s.tools:
         rec.pop("tools", None)
     return rec, ""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentsft.prompts import load_prompt
-from agentsft.schema import Candidate, Reject, Stage
+from agentsft.schema import Candidate, Reject, Stage, trace_of
 from agentsft.steps.tooluse import EXPRESSION_PATTERN
 from agentsft.tools.calculator import calculate
 from agentsft.verify.grounding import computes
@@ -32,11 +32,6 @@ class VerifySettings(BaseModel):
         default="none", description="expression: ask the model for one expression solving the whole problem, "
         "compute it, and reject traces whose final answer disagrees (an unusable expression gives no reference)")
     max_tokens: int = Field(default=96, ge=8)
-
-
-def _trace(c: Candidate) -> dict[str, Any]:
-    return {"messages": [m.model_dump(mode="json", exclude_none=True) for m in c.messages or []],
-            "tools": c.tools or []}
 
 
 # The answer must be {"expression": "..."} with arithmetic characters only (a grammar for the embedded model).
@@ -85,11 +80,11 @@ def verify_batch(batch: list[Candidate], svc, settings: VerifySettings) -> tuple
     refs = references(traced, svc, settings)
     kept, rejects = [c for c in batch if not c.messages], []
     for c in traced:
-        check = verify_trace(_trace(c), svc.tools, reference=refs.get(c.id))
+        check = verify_trace(trace_of(c.messages, c.tools), svc.tools, reference=refs.get(c.id))
         if check.ok:
             checks = {**check.checks, "reference": refs.get(c.id, "none")}
             kept.append(c.model_copy(update={"verification": {**c.verification, "trace": checks}}))
         else:
             rejects.append(Reject(candidate_id=c.id, stage=Stage.VERIFY, reason=check.reason,
-                                  detail=check.detail[:500], candidate=c.model_dump(mode="json")))
+                                  detail=check.detail[:500], candidate=c.model_dump(mode="json", exclude_none=True)))
     return kept, rejects

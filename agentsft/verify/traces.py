@@ -35,11 +35,12 @@ from typing import Any
 from ..schema import Reason
 from .grounding import MARKUP, trivial_call, ungrounded_number
 from ..text import strip_think
-from .numbers import Num, extract_numbers, result_values, supported
+from .numbers import extract_numbers, result_values, supported
+from .results import RESULT_REL_TOL, _result_numbers, results_agree
+from .textcalls import parse_text_tool_calls
 
 __all__ = ["TraceCheck", "verify_trace", "results_agree", "parse_text_tool_calls", "message_text"]
 
-RESULT_REL_TOL = 1e-9  # recorded vs fresh tool result, for results that are not both exact
 ANSWER_REL_TOL = 1e-6  # a stated number vs a tool result (see numbers.supported)
 ROUNDING_REL = 0.01  # a rounded number the question did not ask for must stay within 1 % of the result
 
@@ -74,10 +75,6 @@ def message_text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
     return str(content)
-
-
-def _norm_ws(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
@@ -229,88 +226,6 @@ def _check_names_and_args(calls: list[_Call], declared: dict[str, dict[str, Any]
 
 
 # --------------------------------------------------------------------------- (c) re-execution
-
-_APPROX = re.compile(r"\s*(?:≈|~=)\s*")
-
-
-def _reading(text: str) -> tuple[Fraction, bool, bool] | None:
-    """(value, exact, decimal literal) of a result that is one number, or ``exact ≈ decimal``; else None."""
-    parts = _APPROX.split(text.strip())
-    if len(parts) == 2:
-        exact, approx = _single(parts[0]), _single(parts[1])
-        if exact is not None:
-            return exact[0], True, False
-        return (approx[0], False, True) if approx is not None else None
-    one = _single(text)
-    return one
-
-
-def _single(text: str) -> tuple[Fraction, bool, bool] | None:
-    nums = extract_numbers(text.strip())
-    if len(nums) != 1 or nums[0].text != text.strip():
-        return None
-    num = nums[0]
-    decimal = num.step is not None and num.step < 1
-    return num.value, True, decimal
-
-
-def _terminates(value: Fraction) -> bool:
-    den = value.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    return den == 1
-
-
-def _agree(a: tuple[Fraction, bool, bool], b: tuple[Fraction, bool, bool], rel_tol: float) -> bool:
-    (va, exact_a, dec_a), (vb, exact_b, dec_b) = a, b
-    if va == vb:
-        return True
-    # A decimal literal may only approximate a value that has no finite decimal expansion.
-    if exact_a and exact_b and not ((dec_a and not _terminates(vb)) or (dec_b and not _terminates(va))):
-        return False
-    return abs(va - vb) <= Fraction(rel_tol) * max(abs(va), abs(vb))
-
-
-def results_agree(recorded: str, fresh: str, rel_tol: float = RESULT_REL_TOL) -> bool:
-    """Whether a recorded tool result says what a fresh run says.
-
-    Equal after collapsing white space; else, when both are one number (or ``exact ≈ decimal``): equal exactly
-    when both are exact, a decimal literal against a value with no finite decimal expansion (``1/3``) within
-    ``rel_tol``; else, when both texts hold the same words around the same count of numbers (JSON results like
-    ``{"area": 15}``), number by number by the same rule.
-    """
-    if _norm_ws(recorded) == _norm_ws(fresh):
-        return True
-    a, b = _reading(recorded), _reading(fresh)
-    if a is not None and b is not None:
-        return _agree(a, b, rel_tol)
-    na, nb = extract_numbers(recorded), extract_numbers(fresh)
-    if not na or len(na) != len(nb) or _skeleton(recorded, na) != _skeleton(fresh, nb):
-        return False
-    return all(_agree((x.value, True, x.step is not None and x.step < 1),
-                      (y.value, True, y.step is not None and y.step < 1), rel_tol) for x, y in zip(na, nb))
-
-
-def _result_numbers(text: str) -> list[Fraction]:
-    """The values a tool result states. For ``exact ≈ decimal`` only the decimal and a plain exact part count
-    (the 2 of ``sqrt(2) ≈ 1.414`` is no result)."""
-    parts = _APPROX.split(text.strip())
-    if len(parts) != 2:
-        return result_values(text)
-    exact = _single(parts[0])
-    return ([exact[0]] if exact else []) + result_values(parts[1])
-
-
-def _skeleton(text: str, nums: list[Num]) -> str:
-    out, pos = [], 0
-    for n in nums:
-        out.append(text[pos:n.start])
-        out.append("#")
-        pos = n.end
-    out.append(text[pos:])
-    return _norm_ws("".join(out))
-
 
 def _reexecute(calls: list[_Call], registry: Any, checks: dict[str, Any]) -> list[str]:
     """Run again every re-executable registry call; returns the fresh result texts."""
@@ -493,42 +408,3 @@ def verify_trace(trace: dict[str, Any], registry: Any, *, reference: str | None 
     except _Reject as r:
         return TraceCheck(False, r.reason, r.detail, checks, timings)
     return TraceCheck(True, None, "", checks, timings)
-
-
-# --------------------------------------------------------------------------- text tool calls
-
-_TOOL_BLOCK = re.compile(r"<tool_call>(.*?)</tool_call>", re.S)
-
-
-def parse_text_tool_calls(text: str, start: int = 0) -> tuple[list[dict[str, Any]], str]:
-    """Tool calls written as ``<tool_call>{"name": ..., "arguments": {...}}</tool_call>`` blocks (arguments may
-    also be a JSON string) as OpenAI ``tool_calls`` with ids ``call_{start}``, ``call_{start+1}``...; returns
-    them and the text outside the blocks. A block that is not such JSON, or an unclosed block, raises
-    ValueError (the caller records TRACE_UNPARSABLE)."""
-    calls: list[dict[str, Any]] = []
-    for m in _TOOL_BLOCK.finditer(text):
-        try:
-            body = json.loads(m.group(1).strip())
-        except (json.JSONDecodeError, RecursionError) as e:
-            raise ValueError(f"<tool_call> block is not valid JSON: {getattr(e, 'msg', 'nested too deeply')}") from None
-        for item in body if isinstance(body, list) else [body]:
-            calls.append(_text_call(item, f"call_{start + len(calls)}"))
-    rest = _TOOL_BLOCK.sub("", text)
-    if "<tool_call>" in rest or "</tool_call>" in rest:
-        raise ValueError("unclosed <tool_call> block")
-    return calls, rest.strip()
-
-
-def _text_call(item: Any, call_id: str) -> dict[str, Any]:
-    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-        raise ValueError("<tool_call> block has no tool name")
-    args = item.get("arguments", item.get("parameters", {}))
-    if isinstance(args, str):
-        try:
-            args = json.loads(args) if args.strip() else {}
-        except (json.JSONDecodeError, RecursionError) as e:
-            raise ValueError(f"<tool_call> arguments are not valid JSON: {getattr(e, 'msg', 'nested too deeply')}") from None
-    if not isinstance(args, dict):
-        raise ValueError("<tool_call> arguments are not a JSON object")
-    return {"id": call_id, "type": "function",
-            "function": {"name": item["name"], "arguments": json.dumps(args, ensure_ascii=False)}}
