@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from agentsft.config import RunConfig
-from agentsft.graph.run import GrowRun
+from agentsft.graph.run import GrowRun, check_recipe
 from agentsft.io import read_seed_files
 from agentsft.llm import LLMService, RequestCache, make_chat_model
 from agentsft.store import RunStore
@@ -31,10 +31,12 @@ def make_extra_llms(cfg: RunConfig, cache: RequestCache) -> dict[str, LLMService
 
 def open_run(cfg: RunConfig) -> GrowRun:
     seeds = read_seed_files(cfg.seeds, cfg.seed_format, None)  # bad input fails before anything is written
+    recipe = check_recipe(cfg)  # so does a bad stage list, model or tool name
     store = RunStore(cfg.out, lock=True)  # a second process on this directory stops here, having written nothing
     try:
         llm, desc = make_llm(cfg, store.cache_path)
-        return GrowRun(cfg, llm, desc, seeds=seeds, store=store, extra_llms=make_extra_llms(cfg, llm.cache))
+        return GrowRun(cfg, llm, desc, seeds=seeds, store=store, extra_llms=make_extra_llms(cfg, llm.cache),
+                       recipe=recipe)
     except BaseException:
         store.close()
         raise

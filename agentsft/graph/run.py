@@ -52,6 +52,16 @@ def tool_registry(paths: list[str]):
     return registry
 
 
+def check_recipe(cfg: RunConfig):
+    """The recipe's branches and tool registry, every name checked (ConfigError before anything is written)."""
+    branches = resolve_branches(cfg)
+    stages = [stage for b in branches for stage in b.stages]
+    check_stage_models(stages, cfg)
+    tools = tool_registry(cfg.tools)
+    check_stage_tools(stages, tools, cfg)
+    return branches, tools
+
+
 def check_stage_models(stages, cfg: RunConfig) -> None:
     """Every model a stage names is 'main' or in the recipe's ``models`` block (or came with --model)."""
     known = {"main", *cfg.models}
@@ -60,6 +70,15 @@ def check_stage_models(stages, cfg: RunConfig) -> None:
         if unknown:
             raise ConfigError(f"{cfg.recipe or 'config'}: stage '{stage.name}' names unknown model(s) "
                               f"{', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def check_stage_tools(stages, registry, cfg: RunConfig) -> None:
+    """Every tool a stage offers is registered (the calculator, or the recipe's ``tools:``)."""
+    for stage in stages:
+        unknown = [t for t in getattr(stage.settings, "tools", None) or [] if not registry.has(t)]
+        if unknown:
+            raise ConfigError(f"{cfg.recipe or 'config'}: stage '{stage.name}' offers unknown tool(s) "
+                              f"{', '.join(unknown)}; registered: {', '.join(registry.names())}")
 
 
 def majority_lang(seeds) -> str:
@@ -86,15 +105,14 @@ class GrowRun:
     """One run directory, ready to start or continue."""
 
     def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None, store: RunStore | None = None,
-                 extra_llms: dict | None = None):
+                 extra_llms: dict | None = None, recipe: tuple | None = None):
         self.cfg = cfg
         self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.llm = llm
         self.llms = {"main": llm, **(extra_llms or {})}
-        self.branches = resolve_branches(cfg)
+        self.branches, tools = recipe if recipe is not None else check_recipe(cfg)
         self.stages = [stage for b in self.branches for stage in b.stages]
-        check_stage_models(self.stages, cfg)
         self.store = store if store is not None else RunStore(cfg.out, lock=True)
         self.resolved = self.inputs()  # hashed once: the fingerprint and every manifest write use it
         self.fingerprint = cfg.fingerprint(self.resolved)
@@ -109,7 +127,7 @@ class GrowRun:
             self.gate.add(s.id, s.instruction)
         for s in self.store.samples:
             self.gate.add(s.id, s.instruction)
-        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate, tools=tool_registry(cfg.tools),
+        self.svc = Services(cfg, self.lang, self.seeds, self.store, llm, self.gate, tools=tools,
                             llms=self.llms, branches=self.branches)
         self.checkpointer = open_checkpointer(self.store.checkpoint_path)
         self.app = build_grow_graph(self.svc, self.checkpointer, self.branches)

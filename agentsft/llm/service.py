@@ -45,6 +45,7 @@ class LLMResult(BaseModel):
     seconds: float = 0.0
     finish_reason: str | None = None  # "stop", "length", ... as the server said (None: not reported)
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)  # native function calls, OpenAI shape
+    invalid_tool_calls: int = 0  # native calls the client could not parse (bad JSON arguments)
 
     def cut_off(self, max_tokens: int | None = None) -> bool:
         """True when the answer stopped at the token limit: ``finish_reason == "length"``; only when the
@@ -216,7 +217,8 @@ class LLMService:
                 self._wait_before_retry(attempt, tag, exc)
                 continue
             result = LLMResult(text=_text_of(reply), usage=_usage_of(reply), finish_reason=_finish_reason(reply),
-                               tool_calls=_tool_calls_of(reply))
+                               tool_calls=_tool_calls_of(reply),
+                               invalid_tool_calls=len(getattr(reply, "invalid_tool_calls", None) or []))
             if self.cache is not None:
                 self.cache.put(key, {"text": result.text, "usage": result.usage.model_dump(),
                                      "finish_reason": result.finish_reason, "tool_calls": result.tool_calls})

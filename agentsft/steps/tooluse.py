@@ -170,6 +170,11 @@ def _step(active: list[_Trace], svc, settings: ToolUseSettings, protocol: str, s
             rejects.append(_reject(trace.cand, Reason.LLM_ERROR, result.error, trace.messages))
             trace.done = True
             continue
+        if native and result.invalid_tool_calls:
+            rejects.append(_reject(trace.cand, Reason.TRACE_UNPARSABLE, "the model's native tool call could not be "
+                                   "parsed (invalid JSON arguments)", trace.messages))
+            trace.done = True
+            continue
         try:
             reader = _read_forced_call if forced and not native else _read_text_answer
             calls, prose = (result.tool_calls, result.text) if native else reader(result.text)
