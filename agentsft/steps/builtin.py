@@ -47,3 +47,5 @@ def instances(batch: list[Candidate], svc, settings) -> Batch:
 
 register_stage("tooluse", ToolUseSettings, prompts=TOOLUSE_PROMPTS)(tooluse_batch)
 register_stage("verify", VerifySettings, prompts=REFERENCE_PROMPTS)(verify_batch)
+
+from agentsft.steps import dialogue  # noqa: E402,F401  (registers the "dialogue" stage)
