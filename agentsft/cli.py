@@ -161,7 +161,7 @@ def verify(
     in_path: Path = typer.Argument(..., metavar="IN", help="Tool-use traces: OpenAI messages (+tools), ShareGPT/LLaMA-Factory (function_call/observation) or xLAM."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Traces that pass, in the input's own format."),
     rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of failed traces: line, stage, reason, detail, record."),
-    fmt: str = typer.Option("auto", "--format", help="Force the format: openai, sharegpt, xlam."),
+    fmt: str = typer.Option("auto", "--format", help="Force the format: openai, sharegpt, xlam (tool traces) or cot (reasoning chains in Alpaca output, ShareGPT/OpenAI assistant turns, <think> blocks)."),
     tool: list[str] = typer.Option(None, "--tool", help="Register a tool by import path 'pkg.module:attr' (repeatable) so its calls are re-executed."),
 ) -> None:
     """Verify tool-use traces: known tools, valid arguments, observations that equal a fresh re-execution,

@@ -49,3 +49,6 @@ register_stage("tooluse", ToolUseSettings, prompts=TOOLUSE_PROMPTS)(tooluse_batc
 register_stage("verify", VerifySettings, prompts=REFERENCE_PROMPTS)(verify_batch)
 
 from agentsft.steps import dialogue  # noqa: E402,F401  (registers the "dialogue" stage)
+from agentsft.steps.cot import COT_PROMPTS, CotSettings, cot_batch  # noqa: E402
+
+register_stage("cot", CotSettings, prompts=COT_PROMPTS)(cot_batch)

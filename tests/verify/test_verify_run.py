@@ -140,3 +140,87 @@ def test_unknown_format_name(tmp_path, registry):
     write_jsonl(src, [xlam_row("1+1")])
     with pytest.raises(ValueError):
         verify_file(src, tmp_path / "o", tmp_path / "r", fmt="alpaca", registry=registry)
+
+
+# --------------------------------------------------------------------------- reasoning samples (issue 9)
+
+
+def alpaca_cot(output: str, **extra) -> dict:
+    return {"instruction": "一支笔 3 元，买 4 支再加一本 5 元的本子，一共多少钱？", "input": "", "output": output, **extra}
+
+
+def sharegpt_cot(answer: str) -> dict:
+    return {"conversations": [{"from": "human", "value": "Natalia sold clips to 48 friends..."},
+                              {"from": "gpt", "value": answer}]}
+
+
+def openai_cot(answer: str, thinking: str | None = None) -> dict:
+    msg = {"role": "assistant", "content": answer}
+    if thinking is not None:
+        msg["reasoning_content"] = thinking
+    return {"messages": [{"role": "user", "content": "3 * 4 + 5?"}, msg]}
+
+
+def test_verify_file_reasoning_samples_alpaca(tmp_path, registry):
+    rows = [
+        alpaca_cot("1. 3 × 4 = 12（元）\n2. 12 + 5 = 17（元）\n答案：17元"),                 # kept
+        alpaca_cot("<think>3 × 4 = 12，12 + 5 = 17</think>\n一共17元。"),                     # kept
+        alpaca_cot("1. 3 × 4 = 13（元）\n2. 12 + 5 = 17（元）\n答案：17元"),                 # wrong middle step
+        alpaca_cot("1. 3 × 4 = 12（元）\n2. 12 + 5 = 17（元）\n答案：18元"),                 # final != last result
+        alpaca_cot("1. 3 × 4 = 12（元）\n2. 12 + 5 = 17（元）"),                              # no final answer
+    ]
+    src, out, rej = tmp_path / "cot.json", tmp_path / "out.json", tmp_path / "rej.jsonl"
+    src.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    summary = verify_file(src, out, rej, registry=registry)
+    assert summary.consistent and (summary.kept, summary.rejected) == (2, 3)
+    assert dict(summary.by_format) == {"cot:alpaca": 5}
+    assert json.loads(out.read_text(encoding="utf-8")) == rows[:2]
+    rejects = read_jsonl(rej)
+    assert [x["reason"] for x in rejects] == ["cot_step_wrong", "cot_final_mismatch", "cot_no_answer"]
+    assert [x["record"] for x in rejects] == rows[2:]  # line = where each record starts in the JSON array
+    assert "3 × 4 = 13" in rejects[0]["detail"]
+    assert summary.chains == 5 and summary.chain_steps == 10 and summary.chain_steps_checked == 10
+    assert "reasoning chains 5" in summary.format()
+
+
+def test_verify_file_reasoning_samples_sharegpt_and_openai(tmp_path, registry):
+    good = ("Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n"
+            "Natalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72")
+    rows = [
+        sharegpt_cot(good),
+        sharegpt_cot(good.replace("<<48/2=24>>24", "<<48/2=25>>25")),
+        sharegpt_cot(good.replace("#### 72", "#### 73")),
+        openai_cot("The answer is 17.", thinking="3 * 4 = 12, 12 + 5 = 17"),
+        openai_cot("The answer is 17.", thinking="3 * 4 = 12, 12 + 5 = 18"),
+        sharegpt_row("7*8", registry.call("calculator", {"expression": "7*8"}).content, "It is 56."),  # a trace
+    ]
+    src, out, rej = tmp_path / "mixed.jsonl", tmp_path / "out.jsonl", tmp_path / "rej.jsonl"
+    write_jsonl(src, rows)
+    summary = verify_file(src, out, rej, registry=registry)
+    assert (summary.kept, summary.rejected) == (3, 3)
+    assert dict(summary.by_format) == {"cot:sharegpt": 3, "cot:openai": 2, "sharegpt": 1}
+    assert [(x["line"], x["reason"]) for x in read_jsonl(rej)] == [
+        (2, "cot_step_wrong"), (3, "cot_final_mismatch"), (5, "cot_step_wrong")]
+    assert read_jsonl(out) == [rows[0], rows[3], rows[5]]
+
+
+def test_verify_file_cot_format_and_reference(tmp_path, registry):
+    rows = [alpaca_cot("3 × 4 = 12，12 + 5 = 17\n答案：17", answer="17"),
+            alpaca_cot("3 × 4 = 12，12 + 5 = 17\n答案：17", answer="18"),
+            alpaca_cot("3 × 4 = 12，12 + 5 = 17\n答案：17", answer="3*4+5"),
+            alpaca_cot("天气很好。", answer="17"),            # not reasoning-looking: checked anyway with "cot"
+            {"id": 1, "query": "q", "answers": "[]"}]
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, rows)
+    summary = verify_file(src, tmp_path / "o.jsonl", tmp_path / "r.jsonl", fmt="cot", registry=registry,
+                          reference_key="answer")
+    assert summary.kept == 2
+    assert dict(summary.by_reason) == {"reference_mismatch": 1, "cot_no_answer": 1, "trace_unparsable": 1}
+
+
+def test_plain_chat_without_tools_stays_on_the_trace_path(tmp_path, registry):
+    rows = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}]
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, rows)
+    summary = verify_file(src, tmp_path / "o.jsonl", tmp_path / "r.jsonl", registry=registry)
+    assert dict(summary.by_format) == {"openai": 1} and summary.rejected == 1
