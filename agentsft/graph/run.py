@@ -66,7 +66,9 @@ def check_stage_models(stages, cfg: RunConfig) -> None:
     """Every model a stage names is 'main' or in the recipe's ``models`` block (or came with --model)."""
     known = {"main", *cfg.models}
     for stage in stages:
-        unknown = [m for m in getattr(stage.settings, "models", None) or [] if m not in known]
+        named = [*(getattr(stage.settings, "models", None) or []),
+                 *(getattr(stage.settings, f, None) for f in ("user_model", "assistant_model"))]
+        unknown = [m for m in named if m and m not in known]
         if unknown:
             raise ConfigError(f"{cfg.recipe or 'config'}: stage '{stage.name}' names unknown model(s) "
                               f"{', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -58,18 +58,21 @@ class DialogueSettings(BaseModel):
                                      "refer to earlier content (else dialogue_no_context)")
     keep_system: bool = Field(default=False, description="store the assistant's generation system prompt as "
                               "the sample's first message")
-    user_model: str | None = Field(default=None, description="NOT YET WIRED (must stay null): a separate model "
-                                   "for the user simulator; today both roles use the run's model")
-    assistant_model: str | None = Field(default=None, description="NOT YET WIRED (must stay null): a separate "
-                                        "model for the assistant")
+    user_model: str = Field(default="main", description="model of the user simulator ('main' = the run's; "
+                            "others from the recipe's models block)")
+    assistant_model: str = Field(default="main", description="model of the assistant")
 
     @model_validator(mode="after")
     def _check(self) -> "DialogueSettings":
         if self.min_turns > self.max_turns:
             raise ValueError("min_turns must not exceed max_turns")
-        if self.user_model or self.assistant_model:
-            raise ValueError("user_model / assistant_model are not wired yet; leave them null")
         return self
+
+
+def _model(svc, name: str):
+    """The named model's service ("main": the run's)."""
+    pick = getattr(svc, "model", None)
+    return pick(name) if callable(pick) else svc.llm
 
 
 class _Dialogue:
@@ -125,7 +128,8 @@ def assistant_problem(reply: str, user: str, earlier: list[str], lang: str,
 
 def _assistant_step(active: list[_Dialogue], svc, settings: DialogueSettings, system: str) -> list[Reject]:
     requests = [[{"role": "system", "content": system}, *d.turns] for d in active]
-    results = svc.llm.complete_many(requests, temperature=settings.temperature, max_tokens=settings.max_tokens,
+    results = _model(svc, settings.assistant_model).complete_many(
+        requests, temperature=settings.temperature, max_tokens=settings.max_tokens,
                                     seed=svc.cfg.seed, tag="dialogue_assistant")
     rejects = []
     for d, result in zip(active, results):
@@ -193,7 +197,7 @@ def _user_step(active: list[_Dialogue], svc, settings: DialogueSettings) -> list
     requests = [[{"role": "user", "content": prompt.render(scenario=d.cand.instruction.strip(),
                                                            transcript=transcript(d, svc.lang),
                                                            stop=STOP_TOKENS[svc.lang])}] for d in active]
-    results = svc.llm.complete_many(requests, temperature=settings.user_temperature,
+    results = _model(svc, settings.user_model).complete_many(requests, temperature=settings.user_temperature,
                                     max_tokens=settings.user_max_tokens, seed=svc.cfg.seed, tag="dialogue_user")
     rejects = []
     for d, result in zip(active, results):

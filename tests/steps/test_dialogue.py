@@ -169,8 +169,6 @@ def test_settings_are_validated():
     with pytest.raises(ConfigError):
         resolve_stages([{"dialogue": {"min_turns": 5, "max_turns": 3}}])
     with pytest.raises(ConfigError):
-        resolve_stages([{"dialogue": {"user_model": "other"}}])
-    with pytest.raises(ConfigError):
         resolve_stages([{"dialogue": {"turns": 3}}])
     with pytest.raises(ConfigError):  # a dialogue has at least two user turns
         resolve_stages([{"dialogue": {"min_turns": 1}}])
@@ -199,3 +197,13 @@ def test_the_recipe_resolves_with_the_dialogue_prompts():
     for lang in ("zh", "en"):
         for name in ("propose_dialogue", "dialogue_user", "dialogue_assistant"):
             assert load_prompt(name, lang).template.template.strip()
+
+
+def test_an_unknown_simulator_model_is_a_config_error_naming_it(tmp_path):
+    from agentsft.config import RunConfig
+    from agentsft.graph.run import check_recipe
+
+    cfg = RunConfig(stages=["screen", {"dialogue": {"user_model": "qwen"}}])
+    with pytest.raises(ConfigError, match="unknown model"):
+        check_recipe(cfg)
+    check_recipe(RunConfig(stages=["screen", {"dialogue": {"user_model": "qwen"}}], models={"qwen": {"model": "q"}}))
