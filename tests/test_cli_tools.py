@@ -70,10 +70,8 @@ def test_grow_with_an_unknown_stage_is_exit_2_naming_the_recipe(tmp_path, seed_f
 
 def test_grow_with_an_unknown_tool_or_model_in_a_stage_is_exit_2(tmp_path, seed_file):
     for stage, words in (("{tooluse: {tools: [weather]}}", "unknown tool(s) weather"),
-                         ("{tooluse: {max_calls: 2}}", None)):
+                         ("{cot: {models: [main, qwen]}}", "unknown model(s) qwen")):
         recipe = tmp_path / "r.yaml"
-        recipe.write_text(f"grow:\n  seeds: [{seed_file}]\n  stages: [screen, {stage}]\n  max_candidates: 1\n",
-                          encoding="utf-8")
+        recipe.write_text(f"grow:\n  seeds: [{seed_file}]\n  stages: [screen, {stage}]\n", encoding="utf-8")
         res = runner.invoke(app, ["grow", "--recipe", str(recipe), "--out", str(tmp_path / "o"), "--quiet"])
-        if words:
-            assert res.exit_code == 2 and words in res.output and not (tmp_path / "o").exists()
+        assert res.exit_code == 2 and words in res.output and not (tmp_path / "o").exists()
