@@ -129,8 +129,8 @@ def assistant_problem(reply: str, user: str, earlier: list[str], lang: str,
 def _assistant_step(active: list[_Dialogue], svc, settings: DialogueSettings, system: str) -> list[Reject]:
     requests = [[{"role": "system", "content": system}, *d.turns] for d in active]
     results = _model(svc, settings.assistant_model).complete_many(
-        requests, temperature=settings.temperature, max_tokens=settings.max_tokens,
-                                    seed=svc.cfg.seed, tag="dialogue_assistant")
+        requests, temperature=settings.temperature, max_tokens=settings.max_tokens, seed=svc.cfg.seed,
+        tag="dialogue_assistant")
     rejects = []
     for d, result in zip(active, results):
         turn = d.user_turns
@@ -197,8 +197,9 @@ def _user_step(active: list[_Dialogue], svc, settings: DialogueSettings) -> list
     requests = [[{"role": "user", "content": prompt.render(scenario=d.cand.instruction.strip(),
                                                            transcript=transcript(d, svc.lang),
                                                            stop=STOP_TOKENS[svc.lang])}] for d in active]
-    results = _model(svc, settings.user_model).complete_many(requests, temperature=settings.user_temperature,
-                                    max_tokens=settings.user_max_tokens, seed=svc.cfg.seed, tag="dialogue_user")
+    results = _model(svc, settings.user_model).complete_many(
+        requests, temperature=settings.user_temperature, max_tokens=settings.user_max_tokens, seed=svc.cfg.seed,
+        tag="dialogue_user")
     rejects = []
     for d, result in zip(active, results):
         if not result.ok:

@@ -50,3 +50,21 @@ def check_run(out: Path, target: int) -> dict:
     assert len({s["id"] for s in samples}) == len(samples)
     assert len({(s["instruction"], s["input"], s["output"]) for s in samples}) == len(samples)
     return manifest
+
+
+def recipe_variant(tmp_path: Path, name: str, grow: dict | None = None, stages: dict | None = None) -> Path:
+    """A copy of ``graphs/<name>.yaml`` with some run settings and some stages' settings changed (``stages``:
+    stage name -> settings to update), for runs on the slow embedded model."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "graphs" / f"{name}.yaml").read_text(encoding="utf-8"))
+    data["grow"].update(grow or {})
+    listed = data["grow"]["stages"]
+    for i, entry in enumerate(listed):
+        stage = entry if isinstance(entry, str) else next(iter(entry))
+        if stage in (stages or {}):
+            current = {} if isinstance(entry, str) else dict(entry[stage] or {})
+            listed[i] = {stage: {**current, **stages[stage]}}
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

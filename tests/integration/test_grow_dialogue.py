@@ -8,26 +8,18 @@ code and that candidates reached the dialogue loop.
 """
 
 import pytest
-import yaml
-from grow_helpers import ROOT, check_run, read_jsonl, run_grow
+from grow_helpers import check_run, read_jsonl, recipe_variant, run_grow
 
 from agentsft.verify.context import check_context
 
 pytestmark = pytest.mark.integration
 
 
-def _recipe(tmp_path):
-    data = yaml.safe_load((ROOT / "graphs" / "dialogue.yaml").read_text(encoding="utf-8"))
-    data["grow"].update(batch_size=1, max_tokens=200)
-    data["grow"]["stages"][1]["dialogue"].update(max_turns=2, max_tokens=128, user_max_tokens=48)
-    path = tmp_path / "dialogue.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_dialogue_recipe_on_embedded_model(tmp_path):
     out = tmp_path / "dialogue"
-    proc = run_grow("--recipe", str(_recipe(tmp_path)), "--seeds", "seeds/en.jsonl", "--lang", "en",
+    recipe = recipe_variant(tmp_path, "dialogue", grow={"batch_size": 1, "max_tokens": 200},
+                            stages={"dialogue": {"max_turns": 2, "max_tokens": 128, "user_max_tokens": 48}})
+    proc = run_grow("--recipe", str(recipe), "--seeds", "seeds/en.jsonl", "--lang", "en",
                     "--target", "1", "--max-candidates", "4", "--out", str(out))
     assert proc.returncode in (0, 3), proc.stderr[-2000:]  # 3: the budget ran out first (a normal stop)
     samples = read_jsonl(out / "samples.jsonl")

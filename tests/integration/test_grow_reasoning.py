@@ -7,26 +7,18 @@ proposal call per round, one chain per problem, short chains) and may end on its
 """
 
 import pytest
-import yaml
-from grow_helpers import ROOT, check_run, read_jsonl, run_grow
+from grow_helpers import check_run, read_jsonl, recipe_variant, run_grow
 
 from agentsft.verify.cot import check_chain
 
 pytestmark = pytest.mark.integration
 
 
-def _recipe(tmp_path):
-    data = yaml.safe_load((ROOT / "graphs" / "reasoning.yaml").read_text(encoding="utf-8"))
-    data["grow"].update(batch_size=1, max_tokens=256)
-    data["grow"]["stages"][1]["cot"].update(k=1, max_tokens=256)
-    path = tmp_path / "reasoning.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_reasoning_recipe_on_embedded_model(tmp_path):
     out = tmp_path / "reasoning"
-    proc = run_grow("--recipe", str(_recipe(tmp_path)), "--seeds", "seeds/en.jsonl", "--lang", "en",
+    recipe = recipe_variant(tmp_path, "reasoning", grow={"batch_size": 1, "max_tokens": 256},
+                            stages={"cot": {"k": 1, "max_tokens": 256}})
+    proc = run_grow("--recipe", str(recipe), "--seeds", "seeds/en.jsonl", "--lang", "en",
                     "--target", "1", "--max-candidates", "12", "--out", str(out))
     assert proc.returncode in (0, 3), proc.stderr[-2000:]  # 3: the budget ran out first (a normal stop)
     samples = read_jsonl(out / "samples.jsonl")

@@ -7,8 +7,7 @@ with ``reference: none`` (everything else as shipped); the reference check itsel
 import json
 
 import pytest
-import yaml
-from grow_helpers import ROOT, check_run, read_jsonl, run_grow
+from grow_helpers import check_run, read_jsonl, recipe_variant, run_grow
 
 from agentsft.tools.registry import default_registry
 from agentsft.verify.traces import verify_trace
@@ -16,17 +15,10 @@ from agentsft.verify.traces import verify_trace
 pytestmark = pytest.mark.integration
 
 
-def _recipe(tmp_path):
-    data = yaml.safe_load((ROOT / "graphs" / "tooluse.yaml").read_text(encoding="utf-8"))
-    data["grow"]["stages"][2] = {"verify": {"reference": "none"}}
-    path = tmp_path / "tooluse.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_tooluse_recipe_on_embedded_model(tmp_path):
     out = tmp_path / "tooluse"
-    proc = run_grow("--recipe", str(_recipe(tmp_path)), "--seeds", "seeds/en.jsonl", "--lang", "en",
+    recipe = recipe_variant(tmp_path, "tooluse", stages={"verify": {"reference": "none"}})
+    proc = run_grow("--recipe", str(recipe), "--seeds", "seeds/en.jsonl", "--lang", "en",
                     "--target", "1", "--max-candidates", "200", "--out", str(out))
     assert proc.returncode in (0, 3), proc.stderr[-2000:]  # 3: the budget ran out first (a normal stop)
     samples = read_jsonl(out / "samples.jsonl")
