@@ -15,6 +15,8 @@ thresholds (``agentsft/novelty/data/judge.json``).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import os
 import platform
 import threading
@@ -108,6 +110,9 @@ class _SentenceTransformer:
                                  show_progress_bar=False)
 
 
+RECENT = 4096  # texts whose vectors an embedder keeps
+
+
 class Embedder:
     """Batch encoder returning L2-normalised float32 vectors (cosine = inner product).
 
@@ -123,6 +128,7 @@ class Embedder:
         self.device = device
         self.prefix = prefix
         self._model = None
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # text -> vector, the last RECENT texts
 
     @property
     def source(self) -> str:
@@ -149,10 +155,25 @@ class Embedder:
         return self._model is not None
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts``; a text encoded lately comes from memory (the novelty gate and the typer both
+        encode each candidate's instruction: the second is free)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self._load().encode([self.prefix + t for t in texts], self.batch_size)
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        with _LOCK:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if todo:
+            vecs = np.ascontiguousarray(self._load().encode([self.prefix + t for t in todo], self.batch_size),
+                                        dtype=np.float32)
+            with _LOCK:
+                for text, vec in zip(todo, vecs):
+                    self._recent[text] = vec
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+                fresh = dict(zip(todo, vecs))
+        else:
+            fresh = {}
+        with _LOCK:
+            return np.stack([fresh[t] if t in fresh else self._recent[t] for t in texts]).astype(np.float32)
 
 
 def get_embedder(model: str = DEFAULT, max_seq_length: int = 128, batch_size: int = 64,

@@ -1,0 +1,34 @@
+"""The embedder keeps recent vectors: the typer re-encoding what the novelty gate encoded costs nothing."""
+
+import numpy as np
+
+from agentsft.novelty import embedder as emb
+
+
+class _Counting:
+    dim = 3
+
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts, batch_size):
+        self.seen += texts
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_recent_texts_are_not_encoded_again(monkeypatch):
+    e = emb.Embedder("all-MiniLM-L6-v2")
+    e._model = _Counting()
+    first = e.encode(["a", "bb", "a"])
+    again = e.encode(["bb", "ccc"])
+    assert e._model.seen == ["a", "bb", "ccc"]
+    assert np.array_equal(first[1], again[0]) and first.shape == (3, 3) and np.array_equal(first[0], first[2])
+
+
+def test_the_memory_is_bounded(monkeypatch):
+    monkeypatch.setattr(emb, "RECENT", 2)
+    e = emb.Embedder("all-MiniLM-L6-v2")
+    e._model = _Counting()
+    e.encode(["a", "b", "c"])
+    e.encode(["a"])
+    assert e._model.seen == ["a", "b", "c", "a"] and len(e._recent) == 2
