@@ -97,3 +97,17 @@ def test_mix_shares_over_one_and_a_main_branch_are_config_errors(seed_file):
         RunConfig(seeds=[seed_file], mix={"a": {"share": 0.7, "stages": []}, "b": {"share": 0.6, "stages": []}})
     with _pytest.raises(ValidationError, match="'main'"):
         RunConfig(seeds=[seed_file], mix={"main": {"share": 0.5, "stages": []}})
+
+
+def test_the_shipped_mixed_recipe_runs_every_branch_with_exact_accounting(tmp_path, seed_file):
+    """graphs/grow.yaml's mix on the scripted model: every branch gets rounds, nothing is lost or crashes."""
+    from pathlib import Path
+
+    import yaml
+
+    recipe = yaml.safe_load((Path(__file__).resolve().parents[2] / "graphs" / "grow.yaml").read_text(encoding="utf-8"))
+    mix = recipe["grow"]["mix"]
+    out = tmp_path / "r"
+    summary = make_run(seed_file, out, target=12, batch_size=1, mix=mix, max_candidates=200).run()
+    assert summary.consistent
+    assert {r["branch"] for r in lines(out / "rounds.jsonl")} == {"main", "reasoning", "tooluse", "dialogue"}
