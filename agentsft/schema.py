@@ -96,6 +96,17 @@ class Reason(str, Enum):
     # dialogues (steps/dialogue.py, verify/context.py)
     DIALOGUE_TOO_SHORT = "dialogue_too_short"
     DIALOGUE_NO_CONTEXT = "dialogue_no_context"
+    # quality gate (filters/quality.py)
+    REFUSAL = "refusal"
+    AI_SELF_REFERENCE = "ai_self_reference"
+    NOT_A_TASK = "not_a_task"
+    TOXIC = "toxic"
+    PERSONAL_DATA = "personal_data"
+    CODE_INVALID = "code_invalid"
+    JSON_INVALID = "json_invalid"
+    LANGUAGE_MISMATCH = "language_mismatch"
+    INCOHERENT = "incoherent"
+    TOO_MANY_TOKENS = "too_many_tokens"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -134,6 +145,16 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.VOTE_LOW_AGREEMENT: "self-consistency: the majority answer's share is below the recipe's minimum",
     Reason.DIALOGUE_TOO_SHORT: "a dialogue with fewer user turns than the recipe's minimum (the simulator stopped early)",
     Reason.DIALOGUE_NO_CONTEXT: "later user turns do not refer to earlier content: independent questions, not a dialogue",
+    Reason.REFUSAL: "the answer refuses or deflects instead of doing the task (我无法…, I'm sorry, but I can't…)",
+    Reason.AI_SELF_REFERENCE: "the text talks about itself as an AI model (作为一个AI语言模型, As an AI language model, ChatGPT/OpenAI)",
+    Reason.NOT_A_TASK: "the instruction asks for nothing: a statement, a status line or a greeting, not a task",
+    Reason.TOXIC: "insults, slurs, threats or other toxic wording (built-in zh/en lexicon)",
+    Reason.PERSONAL_DATA: "personal data: an e-mail address, phone number, 身份证 number or bank card number",
+    Reason.CODE_INVALID: "a fenced Python block in the answer does not parse",
+    Reason.JSON_INVALID: "the task asks for JSON and the answer holds no valid JSON",
+    Reason.LANGUAGE_MISMATCH: "a turn is not in the conversation's language (and the task is not translation or code)",
+    Reason.INCOHERENT: "the text reads as word salad: its character n-grams are unlike real zh/en text",
+    Reason.TOO_MANY_TOKENS: "the sample is longer than the token limit",
     Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression, a known answer)",
 }
 
@@ -151,6 +172,7 @@ class Stage(str, Enum):
     VOTE = "vote"
     DIALOGUE = "dialogue"
     VERIFY = "verify"
+    QUALITY = "quality"
     COMMIT = "commit"
 
 
