@@ -107,6 +107,9 @@ class Reason(str, Enum):
     LANGUAGE_MISMATCH = "language_mismatch"
     INCOHERENT = "incoherent"
     TOO_MANY_TOKENS = "too_many_tokens"
+    # LLM judge (steps/judge.py)
+    JUDGE_LOW_SCORE = "judge_low_score"
+    JUDGE_UNPARSABLE = "judge_unparsable"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -155,6 +158,8 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.LANGUAGE_MISMATCH: "a turn is not in the conversation's language (and the task is not translation or code)",
     Reason.INCOHERENT: "the text reads as word salad: its character n-grams are unlike real zh/en text",
     Reason.TOO_MANY_TOKENS: "the sample is longer than the token limit",
+    Reason.JUDGE_LOW_SCORE: "the LLM judge's rubric score is below the recipe's threshold",
+    Reason.JUDGE_UNPARSABLE: "the LLM judge's answer is not the scores asked for (never a silent pass)",
     Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression, a known answer)",
 }
 
@@ -173,6 +178,7 @@ class Stage(str, Enum):
     DIALOGUE = "dialogue"
     VERIFY = "verify"
     QUALITY = "quality"
+    JUDGE = "judge"
     COMMIT = "commit"
 
 

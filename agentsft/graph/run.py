@@ -67,7 +67,7 @@ def check_stage_models(stages, cfg: RunConfig) -> None:
     known = {"main", *cfg.models}
     for stage in stages:
         named = [*(getattr(stage.settings, "models", None) or []),
-                 *(getattr(stage.settings, f, None) for f in ("user_model", "assistant_model"))]
+                 *(getattr(stage.settings, f, None) for f in ("user_model", "assistant_model", "model"))]
         unknown = [m for m in named if m and m not in known]
         if unknown:
             raise ConfigError(f"{cfg.recipe or 'config'}: stage '{stage.name}' names unknown model(s) "

@@ -52,3 +52,6 @@ from agentsft.steps import dialogue  # noqa: E402,F401  (registers the "dialogue
 from agentsft.steps.cot import COT_PROMPTS, CotSettings, cot_batch  # noqa: E402
 
 register_stage("cot", CotSettings, prompts=COT_PROMPTS)(cot_batch)
+from agentsft.steps.judge import JUDGE_PROMPTS, JudgeSettings, judge_batch  # noqa: E402
+
+register_stage("judge", JudgeSettings, prompts=JUDGE_PROMPTS)(judge_batch)
