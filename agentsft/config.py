@@ -78,6 +78,25 @@ class ProposeConfig(BaseModel):
                                               "shown as demos (e.g. [tool_use] for a tool-use subset)")
 
 
+class BalanceConfig(BaseModel):
+    """Task-type balance during generation: proposals ask for the types furthest below their share, and a type
+    that holds its share stops accepting (``type_quota_full``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mix: dict[TaskType, float] | None = Field(default=None, description="share per task type (normalised); "
+                                              "default: uniform over the ten text types")
+    slack: float = Field(default=0.1, ge=0, le=1, description="a type may exceed its share of the target by this")
+    focus: int = Field(default=2, ge=1, le=5, description="types each proposal call asks for")
+
+    def shares(self) -> dict[str, float]:
+        from agentsft.schema import TEXT_TYPES
+
+        raw = {t.value: v for t, v in self.mix.items()} if self.mix else {t: 1.0 for t in TEXT_TYPES}
+        total = sum(raw.values()) or 1.0
+        return {t: v / total for t, v in raw.items() if v > 0}
+
+
 class BranchConfig(BaseModel):
     """One part of a mixed recipe: its share of the accepted samples, its proposal and its stages."""
 
@@ -103,7 +122,7 @@ DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
 # Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
 # runs still resume.
 _LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
-                                   "tools": [], "models": {}, "mix": {}}
+                                   "tools": [], "models": {}, "mix": {}, "balance": None}
 
 
 class RunConfig(BaseModel):
@@ -134,6 +153,8 @@ class RunConfig(BaseModel):
     propose: ProposeConfig = ProposeConfig()
     stages: list[Any] = Field(default_factory=lambda: list(DEFAULT_STAGES), description="the stages between "
                               "propose and commit, in order: names or {name: {settings}} (agentsft.steps.stages)")
+    balance: BalanceConfig | None = Field(default=None, description="steer the main branch towards a task-type "
+                                          "mix (add a 'balance' stage after 'classify' to enforce quotas)")
     mix: dict[str, BranchConfig] = Field(default_factory=dict, description="other branches mixed in at their "
                                          "shares (e.g. reasoning, tooluse, dialogue); the top-level propose and "
                                          "stages are the 'main' branch and make the rest")

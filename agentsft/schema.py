@@ -35,6 +35,15 @@ class TaskType(str, Enum):
     MULTI_TURN = "multi_turn"  # 多轮对话
 
 
+# The types the instruction stages make (tool use and multi-turn come from their own stages).
+TEXT_TYPES = ("qa", "summarization", "paraphrase", "classification", "translation", "reasoning", "code", "roleplay",
+              "generation", "extraction")
+
+TASK_TYPE_EN = {"qa": "question answering", "summarization": "summarization", "paraphrase": "rewriting",
+                "classification": "classification", "translation": "translation", "reasoning": "reasoning",
+                "code": "coding", "roleplay": "role-play", "generation": "writing and brainstorming",
+                "extraction": "information extraction", "tool_use": "calculation", "multi_turn": "dialogue"}
+
 TASK_TYPE_ZH = {
     TaskType.QA: "问答",
     TaskType.SUMMARIZATION: "总结",
@@ -107,6 +116,7 @@ class Reason(str, Enum):
     LANGUAGE_MISMATCH = "language_mismatch"
     INCOHERENT = "incoherent"
     TOO_MANY_TOKENS = "too_many_tokens"
+    TYPE_QUOTA_FULL = "type_quota_full"
     # LLM judge (steps/judge.py)
     JUDGE_LOW_SCORE = "judge_low_score"
     JUDGE_UNPARSABLE = "judge_unparsable"
@@ -158,6 +168,7 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.LANGUAGE_MISMATCH: "a turn is not in the conversation's language (and the task is not translation or code)",
     Reason.INCOHERENT: "the text reads as word salad: its character n-grams are unlike real zh/en text",
     Reason.TOO_MANY_TOKENS: "the sample is longer than the token limit",
+    Reason.TYPE_QUOTA_FULL: "its task type already holds its share of the target mix (balance during generation)",
     Reason.JUDGE_LOW_SCORE: "the LLM judge's rubric score is below the recipe's threshold",
     Reason.JUDGE_UNPARSABLE: "the LLM judge's answer is not the scores asked for (never a silent pass)",
     Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression, a known answer)",
@@ -179,6 +190,7 @@ class Stage(str, Enum):
     VERIFY = "verify"
     QUALITY = "quality"
     JUDGE = "judge"
+    BALANCE = "balance"
     COMMIT = "commit"
 
 

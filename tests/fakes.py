@@ -119,3 +119,37 @@ class ToolChat(BaseChatModel):
             if kwargs.get("response_format") and "<tool_call>" in text:  # a forced first call: the JSON alone
                 text = text.split("<tool_call>", 1)[1]
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+# -- balance ----------------------------------------------------------------------------------------------
+TYPE_TEMPLATES_ZH = {
+    "问答": "{t}是怎样形成的？为什么会这样？",
+    "总结": "请用三句话总结下面这段关于{t}的文字。",
+    "改写": "请改写下面这句关于{t}的话，使语气更正式。",
+    "分类": "判断下面这条关于{t}的评论是正面还是负面。",
+    "翻译": "把下面这句关于{t}的话翻译成英文。",
+    "推理": "如果所有的{t}都是甲，而有些甲是乙，能否推出有些{t}是乙？请说明推理过程。",
+    "代码": "用Python写一个函数，统计{t}数据中的最大值。",
+    "角色扮演": "假设你是一名{t}方面的顾问，接待一位前来咨询的客户，用对话的方式回答他的问题。",
+    "生成": "以{t}为主题写一首四行小诗。",
+    "信息抽取": "从下面这段关于{t}的新闻中提取所有人名和地点。",
+}
+TOPICS_MORE = TOPICS_ZH + ["火山", "潮汐", "疫苗", "芯片", "汇率", "沙漠", "冰川", "高铁", "稻米", "丝绸", "陶瓷",
+                           "桥梁", "灯塔", "候鸟", "珊瑚", "地铁", "台风", "京剧", "围棋", "茶叶"]
+
+
+class BalancedChat(ScriptedChat):
+    """Proposals write instructions of the task types the prompt asks for (``这一批只写以下类型的任务：…``);
+    without such a line, only questions (a model stuck on one type)."""
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        prompt = str(messages[-1].content)
+        if "新的任务指令" not in prompt:
+            return super()._generate(messages, stop, run_manager, **kwargs)
+        m = re.search(r"只写以下类型的任务：(.+?)。", prompt)
+        kinds = m.group(1).split("、") if m else ["问答"]
+        seed = _h(prompt)
+        lines = [f"{i + 1}. " + TYPE_TEMPLATES_ZH[kinds[i % len(kinds)]].format(
+            t=TOPICS_MORE[(seed >> (5 * i)) % len(TOPICS_MORE)] + ["", "的历史", "的原理", "的影响"][(seed >> (3 * i)) % 4])
+            for i in range(6)]
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content="\n".join(lines)))])

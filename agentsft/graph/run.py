@@ -146,7 +146,7 @@ class GrowRun:
 
     def prompt_names(self) -> tuple[str, ...]:
         """The templates this run renders: the proposal's and its stages'."""
-        proposals = {b.propose.prompt for b in self.branches}
+        proposals = {b.propose.prompt for b in self.branches} | ({"propose_balanced"} if self.cfg.balance else set())
         return tuple(sorted(proposals | {p for s in self.stages for p in s.spec.prompts}))
 
     @property

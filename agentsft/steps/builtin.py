@@ -55,3 +55,6 @@ register_stage("cot", CotSettings, prompts=COT_PROMPTS)(cot_batch)
 from agentsft.steps.judge import JUDGE_PROMPTS, JudgeSettings, judge_batch  # noqa: E402
 
 register_stage("judge", JudgeSettings, prompts=JUDGE_PROMPTS)(judge_batch)
+from agentsft.steps.balance import balance_batch  # noqa: E402
+
+register_stage("balance")(balance_batch)

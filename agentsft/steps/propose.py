@@ -7,6 +7,7 @@ from typing import Protocol, Sequence
 
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Provenance, Reason, Reject, Sample, SeedTask, Stage, Usage
+from agentsft.steps.balance import focus_types, main_counts, type_names
 from agentsft.steps.parse import parse_instructions
 
 
@@ -35,6 +36,14 @@ def proposal_messages(demos: list[str], lang: str, num_new: int, version: str,
     return [{"role": "user", "content": text}], prompt.id
 
 
+def balanced_messages(demos: list[str], lang: str, cfg, focus: list[str]) -> tuple[list[dict], str]:
+    """The proposal asking for the ``focus`` task types (``propose_balanced`` template)."""
+    prompt = load_prompt("propose_balanced", lang, cfg.prompt_version)
+    listing = "\n".join(f"{i}. {d}" for i, d in enumerate(demos, 1))
+    text = prompt.render(demos=listing, num_new=cfg.num_new, start=len(demos) + 1, focus=type_names(focus, lang))
+    return [{"role": "user", "content": text}], prompt.id
+
+
 def _round_rng(run_seed: int, round_no: int, call: int) -> random.Random:
     return random.Random(f"{run_seed}:{round_no}:{call}")
 
@@ -42,13 +51,20 @@ def _round_rng(run_seed: int, round_no: int, call: int) -> random.Random:
 def build_requests(seeds, pool, cfg, lang: str, round_no: int, propose_cfg=None) -> list[tuple[list[dict], str, Provenance]]:
     """One request per proposal call of this round, reproducible from (--seed, round, call)."""
     prompt_name = (propose_cfg or cfg.propose).prompt
+    balanced = cfg.balance is not None and propose_cfg in (None, cfg.propose)
+    counts = main_counts(pool) if balanced else None
     out = []
     for call in range(cfg.batch_size):
         rng = _round_rng(cfg.seed, round_no, call)
-        seed_demos, machine_demos = sample_demos(seeds, pool, cfg.seed_demos, cfg.machine_demos, rng)
+        focus = focus_types(cfg.balance.shares(), counts, cfg.target, call, cfg.balance.focus) if balanced else []
+        pick = [s for s in seeds if s.task_type and s.task_type.value in focus] or seeds
+        seed_demos, machine_demos = sample_demos(pick, pool, cfg.seed_demos, cfg.machine_demos, rng)
         demos = [s.instruction for s in seed_demos] + [s.instruction for s in machine_demos]
         rng.shuffle(demos)
-        messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, prompt_name)
+        if focus:
+            messages, prompt_id = balanced_messages(demos, lang, cfg, focus)
+        else:
+            messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, prompt_name)
         prov = Provenance(
             seed_ids=[s.id for s in seed_demos],
             demo_sample_ids=[s.id for s in machine_demos],
