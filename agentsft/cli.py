@@ -128,19 +128,45 @@ def stats(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every record back in its own format with top-level lang and task_type."),
     fmt: str = typer.Option("auto", "--format", help="Force the input format."),
     retype: bool = typer.Option(False, "--retype", help="Type every record, even one that already has a task_type."),
+    tokenizer: str = typer.Option("default", "--tokenizer", help="Token counts with: 'default' (offline: the embedded GGUF's vocabulary), 'hf:NAME_OR_PATH' (a Hugging Face tokenizer already on disk or in the HF cache), 'hf-online:NAME' (may download), 'gguf:PATH', a local tokenizer directory, or 'none' to skip tokens."),
+    mix: str = typer.Option("uniform", "--mix", help="Target task-type mix to measure the distance to: 'uniform' (over the types present), 'uniform-all' (over every type) or 'type=share,...' (e.g. qa=0.4,code=0.3,translation=0.3)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the tables."),
 ) -> None:
-    """Count a dataset's records by language and task type (and optionally write them back typed)."""
-    from agentsft.stats import stats_table, type_dataset, write_typed
+    """Profile a dataset: counts by task type and language, user turns and length, token percentiles
+    (p50/p90/p99/max of prompt, response and total) and the distance to a target task-type mix; optionally
+    write the records back typed."""
+    import json
 
+    from agentsft.stats import profile, profile_tables, stats_table, type_dataset, write_typed
+    from agentsft.tokens import TokenizerError, get_tokenizer, is_none_spec
+
+    tok = None
     try:
         data = type_dataset(in_path, fmt=fmt, retype=retype)
+        if not is_none_spec(tokenizer):
+            try:
+                tok = get_tokenizer(tokenizer)
+            except TokenizerError as exc:
+                if tokenizer.strip().lower() != "default":
+                    raise
+                err.print(f"[yellow]warning:[/] no token counts: {exc}", markup=True, highlight=False,
+                          soft_wrap=True)
+        prof = profile(data, tok, mix=mix)
         if out_path is not None:
             write_typed(data, out_path)
-    except (InputError, ValueError, OSError) as exc:
+    except (InputError, ValueError, OSError, TokenizerError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    wrote = f"wrote {len(data.records)} typed records to {out_path} ({data.format})"
+    if as_json:
+        typer.echo(json.dumps(prof, ensure_ascii=False))
+        if out_path is not None:
+            err.print(wrote, highlight=False)
+        return
     out.print(stats_table(data))
+    for table in profile_tables(prof):
+        out.print(table)
     if out_path is not None:
-        out.print(f"wrote {len(data.records)} typed records to {out_path} ({data.format})", highlight=False)
+        out.print(wrote, highlight=False)
 
 
 @app.command()

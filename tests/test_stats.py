@@ -147,3 +147,117 @@ def test_unreadable_json_is_one_line_exit_2(tmp_path):
     result = runner.invoke(app, ["stats", str(src)])
     assert result.exit_code == 2
     assert f"{src}:2" in result.output.replace("\n", "")
+
+
+# --- the profile: shape, tokens, mix (issue 10, item 5) -------------------------------------------------------------
+
+from agentsft.stats import mix_distance, parse_mix, percentile, profile  # noqa: E402
+
+
+class _Words:
+    name = "words"
+
+    def count(self, text: str) -> int:
+        return len(text.split())
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert [percentile(values, p) for p in (50, 90, 99, 100)] == [50, 90, 99, 100]
+    assert percentile([7], 99) == 7 and percentile([], 50) == 0
+    assert percentile([1, 2, 3, 1000], 50) == 2 and percentile([1, 2, 3, 1000], 90) == 1000
+
+
+def test_profile_counts_turns_lengths_and_tokens(tmp_path):
+    rows = SHAREGPT + [{"conversations": [{"from": "human", "value": "x" * 600}, {"from": "gpt", "value": "ok"}]}]
+    data = type_dataset(_jsonl(tmp_path / "s.jsonl", rows))
+    prof = profile(data, _Words(), mix="uniform")
+    assert prof["records"] == 3 and prof["format"] == "sharegpt"
+    assert prof["by_lang"] == {"zh": 1, "en": 2}
+    assert prof["turns"] == {"1": 2, "2": 1, "3": 0, "4-5": 0, "6+": 0}
+    assert prof["length_chars"]["<200"] == 2 and prof["length_chars"]["500-999"] == 1
+    assert sum(prof["length_chars"].values()) == 3
+    # tokens by hand (one per whitespace word): [prompt 5, response 2], [2, 2], [1, 1]
+    tok = prof["tokens"]
+    assert tok["tokenizer"] == "words" and tok["sum"] == 13
+    assert tok["prompt"] == {"p50": 2, "p90": 5, "p99": 5, "max": 5, "mean": 2.7}
+    assert tok["response"]["max"] == 2 and tok["total"]["p50"] == 4 and tok["total"]["max"] == 7
+    assert profile(data, None)["tokens"] is None
+
+
+def test_parse_mix():
+    present = {TaskType.QA, TaskType.CODE}
+    assert parse_mix("uniform", present) == {TaskType.CODE: 0.5, TaskType.QA: 0.5}
+    assert parse_mix(None, present) == parse_mix("uniform", present)
+    assert len(parse_mix("uniform-all", present)) == len(TaskType)
+    assert parse_mix("qa=3,code=1", present) == {TaskType.QA: 0.75, TaskType.CODE: 0.25}
+    assert parse_mix("问答=60%，代码=40%", present) == pytest.approx({TaskType.QA: 0.6, TaskType.CODE: 0.4})
+    for bad in ("qa", "nope=1", "qa=x", "qa=-1", "qa=0"):
+        with pytest.raises(ValueError) as e:
+            parse_mix(bad, present)
+        assert str(e.value).startswith("--mix")
+
+
+def test_mix_distance_is_total_variation():
+    counts = Counter({TaskType.QA: 3, TaskType.CODE: 1})
+    got = mix_distance(counts, parse_mix("uniform", set(counts)))
+    assert got["tvd"] == 0.25
+    assert {r["task_type"]: (r["count"], r["share"], r["target"], r["diff"]) for r in got["types"]} == \
+        {"qa": (3, 0.75, 0.5, 0.25), "code": (1, 0.25, 0.5, -0.25)}
+    assert mix_distance(counts, {TaskType.QA: 0.75, TaskType.CODE: 0.25})["tvd"] == 0
+    # a type in the target but absent from the data counts too
+    far = mix_distance(counts, {TaskType.TRANSLATION: 1.0})
+    assert far["tvd"] == 1 and {r["task_type"] for r in far["types"]} == {"qa", "code", "translation"}
+
+
+def test_cli_json_without_tokens(tmp_path):
+    src = _array(tmp_path / "a.json", ALPACA)
+    result = runner.invoke(app, ["stats", str(src), "--json", "--tokenizer", "none", "--mix", "qa=1"])
+    assert result.exit_code == 0, result.output
+    prof = json.loads(result.stdout)
+    assert prof["records"] == len(ALPACA) and prof["tokens"] is None
+    assert sum(r["total"] for r in prof["by_type"]) == len(ALPACA)
+    assert prof["mix"]["spec"] == "qa=1"
+    qa = sum(1 for _, tt in type_dataset(src).labels if tt is TaskType.QA)
+    assert prof["mix"]["tvd"] == pytest.approx(1 - qa / len(ALPACA), abs=1e-3)
+
+
+def test_cli_default_tokenizer_table_and_json(tmp_path):
+    """The real offline default tokenizer (the embedded GGUF's vocabulary) through the command."""
+    src = _jsonl(tmp_path / "a.jsonl", ALPACA)
+    table = runner.invoke(app, ["stats", str(src)])
+    assert table.exit_code == 0, table.output
+    for word in ("合计", "p99", "prompt", "response", "total variation distance", "turns", "gguf:"):
+        assert word in table.output, word
+    result = runner.invoke(app, ["stats", str(src), "--json", "--out", str(tmp_path / "typed.jsonl")])
+    assert result.exit_code == 0, result.output
+    prof = json.loads(result.stdout)
+    tok = prof["tokens"]
+    assert tok["tokenizer"].startswith("gguf:")
+    assert 0 < tok["prompt"]["p50"] <= tok["prompt"]["max"] and 0 < tok["total"]["p50"] <= tok["total"]["p99"]
+    assert tok["total"]["max"] >= max(tok["prompt"]["max"], tok["response"]["max"])
+    assert (tmp_path / "typed.jsonl").is_file()
+
+
+def test_cli_unavailable_hf_tokenizer_and_bad_mix_are_one_line_errors(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    src = _jsonl(tmp_path / "a.jsonl", ALPACA)
+    result = runner.invoke(app, ["stats", str(src), "--tokenizer", "hf:agentsft-tests/not-cached-xyz"])
+    assert result.exit_code == 2
+    assert "not-cached-xyz" in result.output and len(result.output.strip().splitlines()) == 1
+    result = runner.invoke(app, ["stats", str(src), "--tokenizer", "none", "--mix", "qa=lots"])
+    assert result.exit_code == 2 and "--mix" in result.output
+
+
+def test_cli_missing_default_tokenizer_warns_and_still_counts(tmp_path, monkeypatch):
+    from agentsft.tokens import get_tokenizer
+
+    get_tokenizer.cache_clear()
+    monkeypatch.setenv("AGENTSFT_GGUF", str(tmp_path / "gone.gguf"))
+    try:
+        result = runner.invoke(app, ["stats", str(_jsonl(tmp_path / "a.jsonl", ALPACA)), "--json"])
+    finally:
+        get_tokenizer.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tokens"] is None
+    assert "no token counts" in result.stderr
