@@ -199,9 +199,11 @@ def verify_record(rec: dict[str, Any], fmt: str, registry: Any, reference: str |
                                      "nor a reasoning sample")
     try:
         trace = to_trace(rec, name)
-    except ValueError as e:
-        return name, TraceCheck(False, Reason.TRACE_UNPARSABLE, str(e))
-    return name, verify_trace(trace, registry, reference=reference)
+        return name, verify_trace(trace, registry, reference=reference)
+    except (ValueError, RecursionError) as e:
+        return name, TraceCheck(False, Reason.TRACE_UNPARSABLE, str(e)[:300])
+    except Exception as e:  # noqa: BLE001 - one hostile record must not stop a whole file
+        return name, TraceCheck(False, Reason.TRACE_UNPARSABLE, f"unreadable record ({type(e).__name__})")
 
 
 def _default_registry() -> Any:
