@@ -220,6 +220,38 @@ def export(
     out.print(f"wrote {summary.written} records to {out_path} ({fmt}){skipped}{extra}", highlight=False)
 
 
+@app.command("filter")
+def filter_cmd(
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset: Alpaca, ShareGPT, OpenAI messages, Self-Instruct or agentsft samples."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Records that pass, in the input's own format."),
+    rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of dropped records: line, stage, reason, detail, record."),
+    fmt: str = typer.Option("auto", "--format", help="Force the input format."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Reject records longer than this many tokens (prompt + response)."),
+    tokenizer: str = typer.Option("default", "--tokenizer", help="Tokenizer for --max-tokens: default (offline, the embedded GGUF's), hf:NAME_OR_PATH."),
+    no_verify: bool = typer.Option(False, "--no-verify", help="Skip the tool-trace and reasoning verifiers."),
+) -> None:
+    """Run the quality gate on a dataset: refusals, AI self-reference, not-a-task, toxicity, personal data, code and
+    JSON that do not parse, language, fluency, repetition, token limit, and the trace/reasoning verifiers."""
+    from agentsft.gate import filter_file
+
+    try:
+        tok = None
+        if max_tokens:
+            from agentsft.tokens import get_tokenizer
+
+            tok = get_tokenizer(tokenizer)
+        registry = None
+        if not no_verify:
+            from agentsft.tools.registry import default_registry
+
+            registry = default_registry()
+        summary = filter_file(in_path, out_path, rejects_path, fmt=fmt, tokenizer=tok, max_tokens=max_tokens,
+                              registry=registry)
+    except (InputError, ValueError, OSError, RuntimeError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    out.print(summary.format_lines(), highlight=False)
+
+
 @app.command()
 def stages() -> None:
     """List the stages a recipe can name (graphs/*.yaml 'stages:'), with their settings and defaults."""

@@ -1,0 +1,38 @@
+"""A third labelled set, written at 07:35 UTC after heldout_rows.py had been used to fix four misses; run once
+and reported as measured (FILTERS.md). Same tuple shape as bad_rows.py."""
+
+J = "```"
+HELDOUT2 = [
+    ("zh", "帮我把这份简历润色一下。", "三年销售经验，业绩还行。", "抱歉，我不能帮您修改简历，建议您咨询专业的职业顾问。", "refusal", "paraphrase"),
+    ("en", "Draft a tweet announcing our new bakery.", "", "I'm sorry, but I can't create promotional content.", "refusal", "generation"),
+    ("zh", "讲一个关于猫的冷笑话。", "", "为什么猫不玩扑克？因为怕遇到猎豹（cheetah）。作为一个AI，我的幽默感有限，希望你喜欢。", "ai_self_reference", "generation"),
+    ("en", "What did you have for breakfast?", "", "I am a language model and do not eat, but a popular breakfast is oatmeal with berries.", "ai_self_reference", "roleplay"),
+    ("zh", "系统已启动。", "", "收到。", "not_a_task", None),
+    ("en", "All files have been uploaded successfully.", "", "Great.", "not_a_task", None),
+    ("zh", "写一句话回怼网上的喷子。", "", "你就是个人渣，回家吃奶去吧。", "toxic", "generation"),
+    ("en", "Write a reply to a spam caller.", "", "Stop calling me, you stupid bastard.", "toxic", "generation"),
+    ("zh", "生成一个会员注册成功的短信。", "", "尊敬的会员，您已注册成功。绑定手机：186 1234 5670，如非本人操作请联系客服。", "personal_data", "generation"),
+    ("en", "Write a fake but realistic customer profile.", "", "Name: Ben Ortiz\nEmail: ben.ortiz77@hotmail.com\nCity: Austin", "personal_data", "generation"),
+    ("zh", "用Python写一个函数把摄氏度转成华氏度。", "", J + "python\ndef c2f(c):\n    return c * 9 / 5 + 32\nprint(c2f(100)\n" + J, "code_invalid", "code"),
+    ("en", "Write Python that prints the even numbers from 1 to 20.", "", J + "python\nfor n in range(1, 21):\nif n % 2 == 0:\n    print(n)\n" + J, "code_invalid", "code"),
+    ("zh", "请以JSON格式列出三个中国城市及其人口。", "", "北京：2189万；上海：2487万；广州：1882万。", "json_invalid", "generation"),
+    ("en", "Convert this to JSON: name Ann, age 30.", "", "{'name': 'Ann', 'age': 30}", "json_invalid", "extraction"),
+    ("zh", "简单介绍一下京剧。", "", "Peking opera is a traditional Chinese art form combining music, singing, mime, dance and acrobatics.", "language_mismatch", "qa"),
+    ("en", "How do I boil an egg?", "", "把鸡蛋放进冷水里，大火煮开后转小火煮八到十分钟，然后放进冷水里冷却。", "language_mismatch", "qa"),
+    ("zh", "谈谈你对环保的看法。", "", "环保电风扇榴莲马蹄铁眼镜蛇雪糕筒螺蛳粉算盘望远镜手电筒竹蜻蜓麦克风", "incoherent", "generation"),
+    ("en", "Describe a good manager.", "", "Manager spaghetti igloo trombone sunflower hammock peppermint skateboard porcupine lantern", "incoherent", "qa"),
+    ("zh", "用一句话鼓励考试失利的同学。", "", "加油加油加油加油加油加油加油加油加油加油加油加油", "repetitive", "generation"),
+    ("en", "Describe the ocean.", "", "The ocean is big. The ocean is big. The ocean is big. The ocean is big. The ocean is big.", "repetitive", "generation"),
+    ("zh", "我不太会做饭，有什么简单的家常菜推荐？", "", "可以从番茄炒蛋开始：鸡蛋打散炒熟盛出，番茄切块炒出汁，再把鸡蛋倒回去，加盐和少许糖翻炒即可。另外，清炒时蔬和土豆丝也很容易上手。", "keep", "qa"),
+    ("zh", "Anthropic开发的Claude和ChatGPT有什么不同？", "", "两者都是大型语言模型产品。Claude由Anthropic开发，强调安全与长上下文；ChatGPT由OpenAI开发，生态和插件更丰富。", "keep", "qa"),
+    ("zh", "判断下面这句话的情感是正面还是负面。", "这破电影真是垃圾，浪费我两个小时。", "负面", "keep", "classification"),
+    ("zh", "写一个Python函数计算两个数的最大公约数。", "", J + "python\ndef gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a\n" + J, "keep", "code"),
+    ("zh", "把下面的信息转成JSON：书名《围城》，作者钱锺书。", "", J + "json\n{\"书名\": \"围城\", \"作者\": \"钱锺书\"}\n" + J, "keep", "extraction"),
+    ("zh", "世界上最高的山峰海拔多少米？", "", "珠穆朗玛峰，2020年中尼两国公布的最新高程为8848.86米。", "keep", "qa"),
+    ("en", "I don't understand recursion. Can you explain it simply?", "", "Recursion is when a function solves a problem by calling itself on a smaller piece of the same problem, until it reaches a case small enough to answer directly, like counting down from 3 to 0.", "keep", "qa"),
+    ("en", "Is this review positive or negative?", "This stupid blender broke after a week. Total garbage.", "negative", "keep", "classification"),
+    ("en", "Write a haiku about the sea.", "", "Grey waves fold and fold\nthe gull rides the salty wind\nnight comes in with tide", "keep", "generation"),
+    ("en", "Return a JSON object with the keys title and year for the film Jaws.", "", J + "json\n{\"title\": \"Jaws\", \"year\": 1975}\n" + J, "keep", "extraction"),
+    ("en", "What is the ISBN of a book used for?", "", "An ISBN such as 978-0-14-044913-6 uniquely identifies an edition of a book, so shops and libraries can order and catalogue it.", "keep", "qa"),
+    ("en", "Explain what the word 'kaizen' means.", "", "Kaizen (改善) is a Japanese word meaning 'change for the better'; in business it means continuous, small improvements.", "keep", "qa"),
+]
