@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from agentsft.filters.quality import check_sample
 from agentsft.prompts import load_prompt
-from agentsft.schema import Candidate, Reject
+from agentsft.schema import Candidate, Reject, Stage
 from agentsft.steps.classify import classify, prime_typing
 from agentsft.steps.instances import generate_instances
 from agentsft.steps.screen import apply_filters, apply_novelty, check_outputs
@@ -58,3 +59,20 @@ register_stage("judge", JudgeSettings, prompts=JUDGE_PROMPTS)(judge_batch)
 from agentsft.steps.balance import balance_batch  # noqa: E402
 
 register_stage("balance")(balance_batch)
+
+
+@register_stage("quality")
+def quality(batch: list[Candidate], svc, settings) -> Batch:
+    """The quality gate on each answer (refusals, AI self-reference, not-a-task, toxicity, personal data, code and
+    JSON that do not parse, language, fluency, repetition): failures are rejects with their code."""
+    kept, rejects = [], []
+    for c in batch:
+        messages = [m.model_dump(mode="json", exclude_none=True) for m in c.messages] if c.messages else None
+        found = check_sample(c.instruction, c.output, c.lang, input=c.input,
+                             task_type=c.task_type.value if c.task_type else None, messages=messages)
+        if found is None:
+            kept.append(c)
+        else:
+            rejects.append(Reject(candidate_id=c.id, stage=Stage.QUALITY, reason=found[0], detail=found[1][:300],
+                                  candidate=c.model_dump(mode="json", exclude_none=True)))
+    return kept, rejects

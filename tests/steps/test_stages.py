@@ -27,3 +27,15 @@ def test_bad_stage_lists_are_config_errors(items, words):
 def test_settings_are_validated_and_defaulted():
     (stage,) = resolve_stages([{"tooluse": {"max_calls": 2}}])
     assert stage.settings.max_calls == 2 and stage.settings.protocol == "auto"
+
+
+def test_the_quality_stage_rejects_with_the_gate_codes():
+    from types import SimpleNamespace
+
+    from agentsft.schema import Candidate
+
+    (stage,) = resolve_stages(["quality"])
+    good = Candidate(id="g", lang="zh", instruction="解释什么是复利。", output="复利是把利息加入本金再计息的方法。")
+    bad = Candidate(id="b", lang="zh", instruction="写一首关于秋天的诗。", output="抱歉，我无法完成这个请求。")
+    kept, rejects = stage([good, bad], SimpleNamespace())
+    assert [c.id for c in kept] == ["g"] and rejects[0].reason.value == "refusal" and rejects[0].stage.value == "quality"
