@@ -76,3 +76,8 @@ def quality(batch: list[Candidate], svc, settings) -> Batch:
             rejects.append(Reject(candidate_id=c.id, stage=Stage.QUALITY, reason=found[0], detail=found[1][:300],
                                   candidate=c.model_dump(mode="json", exclude_none=True)))
     return kept, rejects
+
+
+from agentsft.steps.tokens_stage import TokenSettings, tokens_batch  # noqa: E402
+
+register_stage("tokens", TokenSettings)(tokens_batch)

@@ -39,3 +39,18 @@ def test_the_quality_stage_rejects_with_the_gate_codes():
     bad = Candidate(id="b", lang="zh", instruction="写一首关于秋天的诗。", output="抱歉，我无法完成这个请求。")
     kept, rejects = stage([good, bad], SimpleNamespace())
     assert [c.id for c in kept] == ["g"] and rejects[0].reason.value == "refusal" and rejects[0].stage.value == "quality"
+
+
+def test_the_tokens_stage_stores_counts_and_enforces_the_limit():
+    from types import SimpleNamespace
+
+    from agentsft.schema import Candidate
+
+    c = Candidate(id="g", lang="en", instruction="Explain compound interest.", output="Interest earns interest.")
+    (stage,) = resolve_stages([{"tokens": {}}])
+    kept, rejects = stage([c], SimpleNamespace())
+    counts = kept[0].verification["tokens"]
+    assert not rejects and counts["total"] == counts["prompt"] + counts["response"] > 5
+    (strict,) = resolve_stages([{"tokens": {"max_tokens": 3}}])
+    kept, rejects = strict([c], SimpleNamespace())
+    assert not kept and rejects[0].reason.value == "too_many_tokens"
