@@ -20,6 +20,7 @@ tokenizers and a lower bound of what a trainer sees.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -63,6 +64,15 @@ def _quiet() -> Any:
     return suppress_stdout_stderr(disable=False)
 
 
+_OPEN: list["GGUFTokenizer"] = []
+
+
+@atexit.register
+def _close_all() -> None:
+    for tok in _OPEN:
+        tok.close()
+
+
 class GGUFTokenizer:
     """The vocabulary of a GGUF file through llama-cpp-python (``vocab_only``: no weights)."""
 
@@ -84,6 +94,14 @@ class GGUFTokenizer:
             raise TokenizerError(f"cannot load the GGUF tokenizer from {self.path}: "
                                  f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
         self._lock = threading.Lock()
+        _OPEN.append(self)
+
+    def close(self) -> None:
+        """Free the llama.cpp vocabulary now (at exit, before the interpreter tears llama_cpp's module down:
+        freed later, its destructor fails with "'NoneType' object is not callable")."""
+        llama, self._llama = getattr(self, "_llama", None), None
+        if llama is not None:
+            llama.close()
 
     def encode(self, text: str) -> list[int]:
         if not text:
