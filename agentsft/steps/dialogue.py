@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from agentsft.filters.heuristic import check_output, echoes, non_text, repetitive, wrong_language
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Message, Reason, Reject, Stage, TaskType, normalise
-from agentsft.steps.stages import register_stage
+from agentsft.steps.stages import model_of, register_stage
 from agentsft.text import strip_think, trim_to_sentence
 from agentsft.verify.context import check_context
 
@@ -67,12 +67,6 @@ class DialogueSettings(BaseModel):
         if self.min_turns > self.max_turns:
             raise ValueError("min_turns must not exceed max_turns")
         return self
-
-
-def _model(svc, name: str):
-    """The named model's service ("main": the run's)."""
-    pick = getattr(svc, "model", None)
-    return pick(name) if callable(pick) else svc.llm
 
 
 class _Dialogue:
@@ -128,7 +122,7 @@ def assistant_problem(reply: str, user: str, earlier: list[str], lang: str,
 
 def _assistant_step(active: list[_Dialogue], svc, settings: DialogueSettings, system: str) -> list[Reject]:
     requests = [[{"role": "system", "content": system}, *d.turns] for d in active]
-    results = _model(svc, settings.assistant_model).complete_many(
+    results = model_of(svc, settings.assistant_model).complete_many(
         requests, temperature=settings.temperature, max_tokens=settings.max_tokens, seed=svc.cfg.seed,
         tag="dialogue_assistant")
     rejects = []
@@ -197,7 +191,7 @@ def _user_step(active: list[_Dialogue], svc, settings: DialogueSettings) -> list
     requests = [[{"role": "user", "content": prompt.render(scenario=d.cand.instruction.strip(),
                                                            transcript=transcript(d, svc.lang),
                                                            stop=STOP_TOKENS[svc.lang])}] for d in active]
-    results = _model(svc, settings.user_model).complete_many(
+    results = model_of(svc, settings.user_model).complete_many(
         requests, temperature=settings.user_temperature, max_tokens=settings.user_max_tokens, seed=svc.cfg.seed,
         tag="dialogue_user")
     rejects = []

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reason, Reject, Stage
+from agentsft.steps.stages import model_of
 
 CRITERIA = ("helpfulness", "correctness", "groundedness", "structure", "language")
 JUDGE_PROMPTS = ("judge",)
@@ -90,9 +91,7 @@ def judge_batch(batch: list[Candidate], svc, settings: JudgeSettings) -> tuple[l
         return [], []
     prompt = load_prompt("judge", svc.lang, svc.cfg.prompt_version)
     requests = [[{"role": "user", "content": prompt.render(task=_task(c), answer=_answer(c))}] for c in batch]
-    pick = getattr(svc, "model", None)
-    llm = pick(settings.model) if callable(pick) else svc.llm
-    results = llm.complete_many(requests, temperature=0.0, max_tokens=settings.max_tokens, seed=svc.cfg.seed,
+    results = model_of(svc, settings.model).complete_many(requests, temperature=0.0, max_tokens=settings.max_tokens, seed=svc.cfg.seed,
                                 tag="judge", response_format=JUDGE_FORMAT)
     kept, rejects = [], []
     for c, r in zip(batch, results):

@@ -62,6 +62,13 @@ class BoundStage:
         return self.spec.run(batch, svc, self.settings)
 
 
+def model_of(svc: Any, name: str):
+    """The LLM service a stage setting names ('main' = the run's model); services without named models (a
+    test's stand-in) give their one ``llm``."""
+    pick = getattr(svc, "model", None)
+    return pick(name) if callable(pick) else svc.llm
+
+
 STAGES: dict[str, StageSpec] = {}
 RESERVED = ("propose", "commit")  # the loop's fixed ends, never listed
 

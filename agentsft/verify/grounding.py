@@ -8,6 +8,7 @@ This check catches the numbers that came from nowhere. It cannot catch a wrong o
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from fractions import Fraction
@@ -57,11 +58,23 @@ def growth_factors(text: str) -> list[Fraction]:
     return [1 + sign * n.value for n in extract_numbers(text) if n.percent for sign in (1, -1)]
 
 
+def call_expression(call: dict[str, Any]) -> str | None:
+    """The string ``expression`` argument of one OpenAI tool call (the calculator's), or None."""
+    try:
+        args = json.loads((call.get("function") or {}).get("arguments") or "{}")
+    except (ValueError, RecursionError):
+        return None
+    expr = args.get("expression") if isinstance(args, dict) else None
+    return expr if isinstance(expr, str) else None
+
+
+def _calls(msg: dict[str, Any]) -> list[dict[str, Any]]:
+    return (msg.get("tool_calls") or []) if msg.get("role") == "assistant" else []
+
+
 def ungrounded_number(messages: list[dict[str, Any]], text_of) -> tuple[str, str] | None:
     """The first (call id, number) whose number is in no user turn, earlier tool result or constant; None if all
     are grounded. Only string ``expression`` arguments (the calculator's) are checked."""
-    import json
-
     known: set[Fraction] = set(CONSTANTS)
     question = " ".join(text_of(m.get("content")) for m in messages if m.get("role") == "user")
     known.update(Fraction(v) for v, unit in CONTEXT_CONSTANTS.items() if unit.search(question))
@@ -72,15 +85,8 @@ def ungrounded_number(messages: list[dict[str, Any]], text_of) -> tuple[str, str
             known.update(result_values(text))
             known.update(discounts(text))
             known.update(growth_factors(text))
-        for call in msg.get("tool_calls") or [] if role == "assistant" else []:
-            try:
-                args = json.loads((call.get("function") or {}).get("arguments") or "{}")
-            except (ValueError, RecursionError):
-                continue
-            expr = args.get("expression") if isinstance(args, dict) else None
-            if not isinstance(expr, str):
-                continue
-            for raw, value in literals(expr):
+        for call in _calls(msg):
+            for raw, value in literals(call_expression(call) or ""):
                 if value not in known and value / 100 not in known and value * 100 not in known:
                     return str(call.get("id", "?")), raw
     return None
@@ -97,15 +103,9 @@ def computes(expression: str) -> bool:
 
 def trivial_call(messages: list[dict[str, Any]]) -> str | None:
     """The id of a calculator call whose expression computes nothing (a bare number such as ``2.5``)."""
-    import json
-
     for msg in messages:
-        for call in (msg.get("tool_calls") or []) if msg.get("role") == "assistant" else []:
-            try:
-                args = json.loads((call.get("function") or {}).get("arguments") or "{}")
-            except (ValueError, RecursionError):
-                continue
-            expr = args.get("expression") if isinstance(args, dict) else None
-            if isinstance(expr, str) and not computes(expr):
+        for call in _calls(msg):
+            expr = call_expression(call)
+            if expr is not None and not computes(expr):
                 return str(call.get("id", "?"))
     return None
