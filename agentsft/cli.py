@@ -45,6 +45,9 @@ def grow(
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for demo sampling and generation. (default: 0)"),
     seed_format: Optional[str] = typer.Option(None, "--format", help="Force the seed format: self_instruct, alpaca, sharegpt, openai."),
     recipe: Optional[Path] = typer.Option(None, help="Recipe YAML (e.g. graphs/grow.yaml); flags override it."),
+    domain: Optional[str] = typer.Option(None, help="Keep growth inside this domain, e.g. '旅游客服' or 'legal explanation'."),
+    topics: Optional[Path] = typer.Option(None, help="Topics under --domain, one per line (default: a topic tree generated once and stored in the run)."),
+    docs: list[Path] = typer.Option(None, "--docs", help="Documents as sources (repeatable): a file, folder or glob of txt, md, html, pdf, docx."),
     max_candidates: Optional[int] = typer.Option(None, help="Give up after this many candidates. (default: 40 x target, at least 200)"),
     resume: bool = typer.Option(False, "--resume", help="Continue the run in --out (it must exist)."),
     force: bool = typer.Option(False, "--force", help="Continue a run even though its config differs."),
@@ -60,7 +63,7 @@ def grow(
     flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=(model or [None])[0], base_url=base_url,
                  models=extra or None,
                  concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
-                 resume=resume or None, force=force or None)
+                 resume=resume or None, force=force or None, domain=domain, topics=topics, docs=docs)
     try:
         cfg = build_config(recipe, flags)
         if cfg.resume and not (cfg.out / "manifest.json").exists():

@@ -122,7 +122,8 @@ DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
 # Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
 # runs still resume.
 _LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
-                                   "tools": [], "models": {}, "mix": {}, "balance": None}
+                                   "tools": [], "models": {}, "mix": {}, "balance": None,
+                                   "domain": None, "topics": None, "docs": []}
 
 
 class RunConfig(BaseModel):
@@ -162,6 +163,12 @@ class RunConfig(BaseModel):
                                          "use (e.g. cot: {models: [main, qwen]} to vote); 'main' is the run's model")
     tools: list[str] = Field(default_factory=list, description="extra tools for tool-use stages, by import path "
                              "'package.module:attr' (a Python callable or a LangChain tool); the calculator is built in")
+    domain: str | None = Field(default=None, description="keep growth inside this domain (e.g. 旅游客服, legal "
+                               "explanation): topic tree, scoped prompts and the scope filter")
+    topics: Path | None = Field(default=None, description="a file of topics (one per line) under the domain; "
+                                "default: a topic tree generated once and stored in the run")
+    docs: list[Path] = Field(default_factory=list, description="documents as sources (files, folders or globs: "
+                             "txt, md, html, pdf, docx): tasks and answers grounded in their chunks")
     recipe: Path | None = None
     resume: bool = False
     force: bool = False

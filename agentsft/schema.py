@@ -120,6 +120,16 @@ class Reason(str, Enum):
     # LLM judge (steps/judge.py)
     JUDGE_LOW_SCORE = "judge_low_score"
     JUDGE_UNPARSABLE = "judge_unparsable"
+    REWARD_LOW_SCORE = "reward_low_score"
+    # task scope and grounded generation (steps/scope.py, verify/groundedness.py, steps/diversity.py)
+    OFF_SCOPE = "off_scope"
+    UNGROUNDED_NUMBER = "ungrounded_number"
+    UNGROUNDED_DATE = "ungrounded_date"
+    UNGROUNDED_NAME = "ungrounded_name"
+    UNGROUNDED_QUOTE = "ungrounded_quote"
+    UNSUPPORTED = "unsupported"
+    UNANSWERABLE = "unanswerable"
+    REWRITE_UNUSABLE = "rewrite_unusable"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -171,6 +181,18 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.TYPE_QUOTA_FULL: "its task type already holds its share of the target mix (balance during generation)",
     Reason.JUDGE_LOW_SCORE: "the LLM judge's rubric score is below the recipe's threshold",
     Reason.JUDGE_UNPARSABLE: "the LLM judge's answer is not the scores asked for (never a silent pass)",
+    Reason.REWARD_LOW_SCORE: "the reward model's score is below the recipe's threshold (rewarded filtering)",
+    Reason.OFF_SCOPE: "the instruction lies outside the run's domain (scope filter: embedding or judge)",
+    Reason.UNGROUNDED_NUMBER: "a number in the answer appears nowhere in the source chunk (after normalising width, "
+                              "Chinese numerals and units)",
+    Reason.UNGROUNDED_DATE: "a date or year in the answer appears nowhere in the source chunk",
+    Reason.UNGROUNDED_NAME: "a name (person, place, organisation) in the answer appears nowhere in the source chunk",
+    Reason.UNGROUNDED_QUOTE: "a quoted phrase in the answer appears nowhere in the source chunk",
+    Reason.UNSUPPORTED: "the groundedness judge found the answer not supported by the source chunk",
+    Reason.UNANSWERABLE: "the source chunk does not answer the question (rejected by recipe instead of kept as "
+                         "an explicit 'the text does not say' sample)",
+    Reason.REWRITE_UNUSABLE: "a paraphrased or evolved instruction that could not be parsed, changed nothing, or is "
+                             "no longer answerable",
     Reason.REFERENCE_MISMATCH: "the final answer disagrees with an independent reference (one expression, a known answer)",
 }
 
@@ -191,6 +213,10 @@ class Stage(str, Enum):
     QUALITY = "quality"
     JUDGE = "judge"
     BALANCE = "balance"
+    REWARD = "reward"
+    SCOPE = "scope"
+    GROUNDED = "grounded"
+    DIVERSITY = "diversity"
     COMMIT = "commit"
 
 
