@@ -232,6 +232,7 @@ def filter_cmd(
     max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Reject records longer than this many tokens (prompt + response)."),
     tokenizer: str = typer.Option("default", "--tokenizer", help="Tokenizer for --max-tokens: default (offline, the embedded GGUF's), hf:NAME_OR_PATH."),
     no_verify: bool = typer.Option(False, "--no-verify", help="Skip the tool-trace and reasoning verifiers."),
+    redact: bool = typer.Option(False, "--redact-personal-data", help="Replace e-mails, phone, 身份证 and card numbers by placeholders ([EMAIL], [PHONE], ...) instead of rejecting the record."),
 ) -> None:
     """Run the quality gate on a dataset: refusals, AI self-reference, not-a-task, toxicity, personal data, code and
     JSON that do not parse, language, fluency, repetition, token limit, and the trace/reasoning verifiers."""
@@ -249,7 +250,7 @@ def filter_cmd(
 
             registry = default_registry()
         summary = filter_file(in_path, out_path, rejects_path, fmt=fmt, tokenizer=tok, max_tokens=max_tokens,
-                              registry=registry)
+                              registry=registry, redact=redact)
     except (InputError, ValueError, OSError, RuntimeError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     out.print(summary.format_lines(), highlight=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentsft.filters.quality import check_sample
+from agentsft.filters.quality_struct import redact_personal_data
 from agentsft.io.convert import RecordError, record_to_seed
 from agentsft.io.records import load_records, read_text
 from agentsft.io.writers import write_atomic
@@ -29,6 +30,7 @@ class FilterSummary:
     kept: int = 0
     reasons: Counter = field(default_factory=Counter)
     format: str = ""
+    redacted: int = 0  # records whose personal data was replaced by placeholders (--redact-personal-data)
 
     @property
     def rejected(self) -> int:
@@ -36,7 +38,24 @@ class FilterSummary:
 
     def format_lines(self) -> str:
         head = f"read {self.read} · kept {self.kept} · rejected {self.rejected} ({self.format})"
+        if self.redacted:
+            head += f" · personal data redacted in {self.redacted}"
         return "\n".join([head, *(f"  {r:<22} {n}" for r, n in self.reasons.most_common())])
+
+
+def redact_record(value: Any) -> tuple[Any, int]:
+    """A record (any format) with personal data replaced by placeholders in every string value, and how many
+    data were replaced. Keys and non-strings are left alone, so the record keeps its format."""
+    if isinstance(value, str):
+        text, kinds = redact_personal_data(value)
+        return text, len(kinds)
+    if isinstance(value, list):
+        items = [redact_record(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        items = {k: redact_record(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, sum(n for _, n in items.values())
+    return value, 0
 
 
 def _messages(seed: SeedTask) -> list[dict[str, Any]] | None:
@@ -89,13 +108,18 @@ def check_record(rec: dict[str, Any], fmt: str, line: int, path: str, *, tokeniz
 
 def filter_file(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str],
                 rejects_path: str | os.PathLike[str], *, fmt: str = "auto", tokenizer=None,
-                max_tokens: int | None = None, registry=None) -> FilterSummary:
-    """Run the gate over ``in_path``; raises InputError for an unreadable file (nothing is written then)."""
+                max_tokens: int | None = None, registry=None, redact: bool = False) -> FilterSummary:
+    """Run the gate over ``in_path``; raises InputError for an unreadable file (nothing is written then).
+    With ``redact``, personal data is replaced by placeholders ([EMAIL], [PHONE], ...) before the checks
+    instead of rejecting the record."""
     text = read_text(in_path)
     name, records = load_records(in_path, fmt, text)
     summary, kept, rejects = FilterSummary(format=name), [], []
     for line, rec in records:
         summary.read += 1
+        if redact:
+            rec, n = redact_record(rec)
+            summary.redacted += n > 0
         verdict = check_record(rec, name, line, os.fspath(in_path), tokenizer=tokenizer, max_tokens=max_tokens,
                                registry=registry)
         if verdict is None:

@@ -121,6 +121,7 @@ class Reason(str, Enum):
     JUDGE_LOW_SCORE = "judge_low_score"
     JUDGE_UNPARSABLE = "judge_unparsable"
     REWARD_LOW_SCORE = "reward_low_score"
+    REWARD_ERROR = "reward_error"
     # task scope and grounded generation (steps/scope.py, verify/groundedness.py, steps/diversity.py)
     OFF_SCOPE = "off_scope"
     UNGROUNDED_NUMBER = "ungrounded_number"
@@ -182,6 +183,7 @@ REASON_DOCS: dict[Reason, str] = {
     Reason.JUDGE_LOW_SCORE: "the LLM judge's rubric score is below the recipe's threshold",
     Reason.JUDGE_UNPARSABLE: "the LLM judge's answer is not the scores asked for (never a silent pass)",
     Reason.REWARD_LOW_SCORE: "the reward model's score is below the recipe's threshold (rewarded filtering)",
+    Reason.REWARD_ERROR: "the reward model could not score the sample (it failed to load or to run)",
     Reason.OFF_SCOPE: "the instruction lies outside the run's domain (scope filter: embedding or judge)",
     Reason.UNGROUNDED_NUMBER: "a number in the answer appears nowhere in the source chunk (after normalising width, "
                               "Chinese numerals and units)",
@@ -308,6 +310,14 @@ class Usage(BaseModel):
         )
 
 
+class DocSource(BaseModel):
+    """Where a document-grounded sample's chunk comes from: ``text[start:end]`` of the file's extracted text."""
+
+    file: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Provenance(BaseModel):
     seed_ids: list[str] = Field(default_factory=list)
     demo_sample_ids: list[str] = Field(default_factory=list)
@@ -320,8 +330,14 @@ class Provenance(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)
     novelty: dict[str, Any] = Field(default_factory=dict)
+    topic: str = ""  # the domain topic its proposal call was assigned (scoped runs; steps/topics.py)
+    source: DocSource | None = Field(default=None, description="the document chunk a --docs sample was grounded "
+                                     "in (file and character offsets); None for other samples")
     trimmed: bool = Field(default=False, description="the answer ran into max_tokens and was cut back to its "
                                                      "last finished sentence")
+    rewrites: list[dict[str, Any]] = Field(default_factory=list, description="diversity operators applied to the "
+                                           "instruction (steps/diversity.py): stage, operator, tone, the original "
+                                           "instruction, ok, and why a failed rewrite was not used")
 
 
 class Candidate(BaseModel):

@@ -222,3 +222,25 @@ def test_candidate_budget_default():
 
 def test_candidate_budget_explicit_wins():
     assert RunConfig(target=100, max_candidates=10).candidate_budget == 10
+
+
+def test_balance_by_lang_wins_for_its_language_and_falls_back_otherwise():
+    from agentsft.config import BalanceConfig
+
+    cfg = BalanceConfig(mix={"qa": 1, "code": 3}, by_lang={"zh": {"translation": 1, "qa": 1}})
+    assert cfg.shares("zh") == {"translation": 0.5, "qa": 0.5}
+    assert cfg.shares("en") == {"qa": 0.25, "code": 0.75}
+    assert len(BalanceConfig().shares("zh")) == 10  # uniform over the text types
+
+
+def test_balance_mix_of_zero_shares_is_a_config_error(tmp_path):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("balance:\n  by_lang:\n    zh: {qa: 0}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="by_lang.zh"):
+        build_config(recipe, {})
+
+
+def test_an_empty_by_lang_leaves_the_fingerprint_of_a_balanced_run_unchanged():
+    cfg = RunConfig(balance={"mix": {"qa": 1}})
+    assert "by_lang" not in cfg.shaping()["balance"]
+    assert "by_lang" in RunConfig(balance={"by_lang": {"zh": {"qa": 1}}}).shaping()["balance"]

@@ -49,3 +49,26 @@ def test_unreadable_input_is_one_line_exit_2_and_writes_nothing(tmp_path):
     res = runner.invoke(app, ["filter", str(src), "--out", str(tmp_path / "k"), "--rejects", str(tmp_path / "r")])
     assert res.exit_code == 2 and "bad.jsonl:1" in res.output
     assert not (tmp_path / "k").exists() and not (tmp_path / "r").exists()
+
+
+PII_ZH = {"instruction": "写一条催缴物业费的短信。", "input": "",
+          "output": "王先生您好，本月物业费尚未缴纳，请尽快处理。如有疑问请致电13912345678。"}
+PII_EN = {"conversations": [
+    {"from": "human", "value": "Write a short out-of-office reply."},
+    {"from": "gpt", "value": "I am away until Monday. For urgent matters write to ops.lead@northwind-mail.net."}]}
+
+
+def test_personal_data_rejected_by_default_and_redacted_on_request(tmp_path):
+    _, kept, rej = _run(tmp_path, [GOOD, PII_ZH])
+    assert kept == [GOOD] and [r["reason"] for r in rej] == ["personal_data"]
+    res, kept, rej = _run(tmp_path, [GOOD, PII_ZH], "--redact-personal-data")
+    assert res.exit_code == 0 and not rej and "redacted in 1" in res.output
+    assert kept[0] == GOOD and kept[1]["output"].endswith("请致电[PHONE]。") and kept[1]["instruction"] == PII_ZH["instruction"]
+
+
+def test_redaction_keeps_a_sharegpt_record_in_its_format(tmp_path):
+    res, kept, rej = _run(tmp_path, [PII_EN], "--redact-personal-data")
+    assert res.exit_code == 0 and not rej
+    (rec,) = kept
+    assert [t["from"] for t in rec["conversations"]] == ["human", "gpt"]
+    assert rec["conversations"][1]["value"] == "I am away until Monday. For urgent matters write to [EMAIL]."

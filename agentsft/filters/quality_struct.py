@@ -15,13 +15,16 @@ Hit = tuple[Reason, str] | None
 
 # -- personal data --------------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![\w-])")
+# ASCII look-arounds: in Chinese text an address sits right against CJK characters (发邮件到li@x.cn联系), which \w
+# would count as part of a word.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+                    r"(?![A-Za-z0-9-])")
 # Reserved for documentation (RFC 2606 / 6761): not anyone's address.
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$", re.I)
 _PHONE = (
     re.compile(r"(?<![\d.])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![\d.])"),  # zh mobile
     re.compile(r"(?<![\d.])0\d{2,3}-\d{7,8}(?![\d.])"),  # zh landline 010-12345678
-    re.compile(r"(?<![\w.])\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?![\d.])"),  # international
+    re.compile(r"(?<![A-Za-z0-9_.])\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?![\d.])"),  # international
     re.compile(r"(?<![\d.])\(\d{3}\)\s?\d{3}[-.\s]\d{4}(?![\d.])|(?<![\d.-])\d{3}[-.]\d{3}[-.]\d{4}(?![\d.-])"),  # us
 )
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -44,24 +47,46 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def find_personal_data(text: str) -> str | None:
-    """The first personal datum in ``text``: e-mail (not on a reserved example domain), phone number,
-    身份证 number with a valid check character, or a 13–19 digit card number passing Luhn."""
-    for m in _EMAIL.finditer(text):
-        if not _RESERVED_DOMAIN.search(m.group(1)):
-            return f"e-mail {m.group(0)}"
-    for m in _ID.finditer(text):
-        if id_checksum_ok(m.group(0)):
-            return f"身份证 {m.group(0)}"
+def personal_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every personal datum in ``text`` as (start, end, kind), in text order, overlaps dropped: e-mails (not on a
+    reserved example domain), 身份证 numbers with a valid check character, 13–19 digit card numbers passing Luhn,
+    phone numbers. ``kind`` is email, id, card or phone."""
+    found: list[tuple[int, int, str]] = []
+    found += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text) if not _RESERVED_DOMAIN.search(m.group(1))]
+    found += [(m.start(), m.end(), "id") for m in _ID.finditer(text) if id_checksum_ok(m.group(0))]
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:
-            return f"card {m.group(0)}"
-    for rx in _PHONE:
-        m = rx.search(text)
-        if m:
-            return f"phone {m.group(0)}"
-    return None
+            found.append((m.start(), m.end(), "card"))
+    found += [(m.start(), m.end(), "phone") for rx in _PHONE for m in rx.finditer(text)]
+    spans: list[tuple[int, int, str]] = []
+    for span in found:  # first kind found wins (email, id, card, phone), like find_personal_data
+        if all(span[1] <= s[0] or span[0] >= s[1] for s in spans):
+            spans.append(span)
+    return sorted(spans)
+
+
+_LABELS = {"email": "e-mail", "id": "身份证", "card": "card", "phone": "phone"}
+PLACEHOLDERS = {"email": "[EMAIL]", "id": "[ID_NUMBER]", "card": "[CARD_NUMBER]", "phone": "[PHONE]"}
+
+
+def find_personal_data(text: str) -> str | None:
+    """The first personal datum in ``text`` (see ``personal_spans``), as "kind value", or None."""
+    spans = personal_spans(text)
+    order = {"email": 0, "id": 1, "card": 2, "phone": 3}
+    if not spans:
+        return None
+    start, end, kind = min(spans, key=lambda s: (order[s[2]], s[0]))
+    return f"{_LABELS[kind]} {text[start:end]}"
+
+
+def redact_personal_data(text: str) -> tuple[str, list[str]]:
+    """``text`` with every personal datum replaced by its placeholder ([EMAIL], [PHONE], [ID_NUMBER],
+    [CARD_NUMBER]), and the kinds replaced, in order."""
+    spans = personal_spans(text)
+    for start, end, kind in reversed(spans):
+        text = text[:start] + PLACEHOLDERS[kind] + text[end:]
+    return text, [kind for _, _, kind in spans]
 
 
 _PII_TASK = re.compile(r"敏感信息|隐私|个人信息|脱敏|身份证号|手机号|\b(?:pii|personal (?:data|information)|"

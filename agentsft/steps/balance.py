@@ -44,7 +44,7 @@ def balance_batch(batch: list[Candidate], svc, settings) -> tuple[list[Candidate
     cfg = svc.cfg.balance
     if cfg is None:
         return batch, []
-    shares, counts = cfg.shares(), main_counts(svc.store.samples)
+    shares, counts = cfg.shares(svc.lang), main_counts(svc.store.samples)
     kept, rejects = [], []
     for c in batch:
         t = (c.task_type or TaskType.QA).value

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
 from agentsft.filters.quality import check_sample
+from agentsft.filters.quality_struct import redact_personal_data
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reject, Stage
 from agentsft.steps.classify import classify, prime_typing
@@ -56,17 +62,52 @@ register_stage("cot", CotSettings, prompts=COT_PROMPTS)(cot_batch)
 from agentsft.steps.judge import JUDGE_PROMPTS, JudgeSettings, judge_batch  # noqa: E402
 
 register_stage("judge", JudgeSettings, prompts=JUDGE_PROMPTS)(judge_batch)
+from agentsft.steps.reward import RewardSettings, reward_batch  # noqa: E402
+
+register_stage("reward", RewardSettings)(reward_batch)
 from agentsft.steps.balance import balance_batch  # noqa: E402
 
 register_stage("balance")(balance_batch)
 
 
-@register_stage("quality")
-def quality(batch: list[Candidate], svc, settings) -> Batch:
+class QualitySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    personal_data: Literal["reject", "redact"] = Field(
+        default="reject", description="reject a sample holding personal data (personal_data), or redact it: "
+        "e-mails, phone numbers, 身份证 and card numbers become [EMAIL], [PHONE], [ID_NUMBER], [CARD_NUMBER]")
+
+
+def _redacted(c: Candidate) -> Candidate:
+    """``c`` with personal data replaced by placeholders in every text field and turn; what was replaced is
+    recorded in ``verification["redacted"]`` (kind -> count)."""
+    found: dict[str, list[str]] = {"fields": [], "messages": []}
+
+    def clean(text: str | None, where: str) -> str | None:
+        if not text:
+            return text
+        text, kinds = redact_personal_data(text)
+        found[where].extend(kinds)
+        return text
+
+    update = {f: clean(getattr(c, f), "fields") for f in ("instruction", "input", "output")}
+    if c.messages:  # the conversation is the record; the fields are its view: count the turns
+        update["messages"] = [m.model_copy(update={"content": clean(m.content, "messages")}) for m in c.messages]
+    kinds = found["messages"] if c.messages else found["fields"]
+    if not kinds:
+        return c
+    return c.model_copy(update={**update, "verification": {**c.verification, "redacted": dict(Counter(kinds))}})
+
+
+@register_stage("quality", QualitySettings)
+def quality(batch: list[Candidate], svc, settings: QualitySettings) -> Batch:
     """The quality gate on each answer (refusals, AI self-reference, not-a-task, toxicity, personal data, code and
-    JSON that do not parse, language, fluency, repetition): failures are rejects with their code."""
+    JSON that do not parse, language, fluency, repetition): failures are rejects with their code. With
+    ``personal_data: redact`` personal data is replaced by placeholders first instead of rejected."""
     kept, rejects = [], []
     for c in batch:
+        if settings.personal_data == "redact":
+            c = _redacted(c)
         messages = [m.model_dump(mode="json", exclude_none=True) for m in c.messages] if c.messages else None
         found = check_sample(c.instruction, c.output, c.lang, input=c.input,
                              task_type=c.task_type.value if c.task_type else None, messages=messages)
@@ -81,3 +122,4 @@ def quality(batch: list[Candidate], svc, settings) -> Batch:
 from agentsft.steps.tokens_stage import TokenSettings, tokens_batch  # noqa: E402
 
 register_stage("tokens", TokenSettings)(tokens_batch)
+from agentsft.steps import diversity  # noqa: E402,F401  (registers the "paraphrase" and "evol" stages)

@@ -37,3 +37,19 @@ def test_calls_of_one_round_ask_for_different_types():
     counts = Counter({"qa": 5})
     first, second = focus_types(shares, counts, 20, 0, 2), focus_types(shares, counts, 20, 1, 2)
     assert "qa" not in first + second and set(first).isdisjoint(second)
+
+
+def test_a_per_language_mix_steers_a_zh_run(tmp_path):
+    """by_lang.zh wins over the global mix for a zh run: only qa/translation/code are asked for and accepted,
+    at about 50/25/25."""
+    out = tmp_path / "r"
+    balance = {"mix": {"generation": 1}, "by_lang": {"zh": {"qa": 2, "translation": 1, "code": 1},
+                                                     "en": {"code": 1}}}
+    run = make_run(_skewed_seeds(tmp_path), out, chat=BalancedChat(), target=20, batch_size=2, max_candidates=400,
+                   balance=balance, stages=["screen", "classify", "balance", "instances"])
+    summary = run.run()
+    assert summary.consistent and summary.accepted == 20
+    mix = Counter(s["task_type"] for s in lines(out / "samples.jsonl"))
+    assert set(mix) <= {"qa", "translation", "code"}, mix
+    for t, share in {"qa": 0.5, "translation": 0.25, "code": 0.25}.items():
+        assert abs(mix.get(t, 0) / 20 - share) <= 0.10, mix

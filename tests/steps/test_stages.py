@@ -41,6 +41,44 @@ def test_the_quality_stage_rejects_with_the_gate_codes():
     assert [c.id for c in kept] == ["g"] and rejects[0].reason.value == "refusal" and rejects[0].stage.value == "quality"
 
 
+
+@pytest.mark.parametrize("lang, instruction, output, placeholder", [
+    ("zh", "写一段客服回复，告诉客户联系方式。", "您好！如有问题请拨打13812345678或发邮件到li.ming@mail163.cn联系我们。",
+     ["[PHONE]", "[EMAIL]"]),
+    ("en", "Write a short reply giving the customer our support contact.",
+     "Thanks for reaching out! Call +1 415 555 0134 or e-mail help.desk@acmecorp.io and we will sort it out.",
+     ["[PHONE]", "[EMAIL]"]),
+])
+def test_the_quality_stage_redacts_personal_data_by_recipe(lang, instruction, output, placeholder):
+    from types import SimpleNamespace
+
+    from agentsft.schema import Candidate, single_turn
+
+    msgs, _ = single_turn(instruction, "", output)
+    cand = Candidate(id="p", lang=lang, instruction=instruction, output=output, messages=msgs)
+    (reject_stage,) = resolve_stages(["quality"])
+    kept, rejects = reject_stage([cand], SimpleNamespace())
+    assert not kept and rejects[0].reason.value == "personal_data"
+    (redact_stage,) = resolve_stages([{"quality": {"personal_data": "redact"}}])
+    kept, rejects = redact_stage([cand], SimpleNamespace())
+    assert not rejects, rejects
+    (c,) = kept
+    assert all(p in c.output and p in c.messages[-1].content for p in placeholder)
+    assert "@" not in c.output and "555" not in c.output and "1381234" not in c.output
+    assert c.verification["redacted"] == {"phone": 1, "email": 1}
+
+
+def test_redaction_leaves_clean_samples_and_example_addresses_alone():
+    from types import SimpleNamespace
+
+    from agentsft.schema import Candidate
+
+    (stage,) = resolve_stages([{"quality": {"personal_data": "redact"}}])
+    clean = Candidate(id="c", lang="en", instruction="Write an example e-mail signature.",
+                      output="Best regards,\nJane Doe\njane@example.com")
+    (kept,), _ = stage([clean], SimpleNamespace())
+    assert kept.output == clean.output and "redacted" not in kept.verification
+
 def test_the_tokens_stage_stores_counts_and_enforces_the_limit():
     from types import SimpleNamespace
 
