@@ -76,6 +76,19 @@ _MODELS: dict[tuple[str, int], tuple[Any, threading.Lock]] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+def cpu_threads() -> int:
+    """Threads for llama.cpp: ``AGENTSFT_THREADS`` if set, else the CPUs this process may run on (a container's
+    affinity mask, not the host's core count: llama.cpp's threads spin while they wait, so too many of them on too
+    few cores slow generation down badly)."""
+    env = os.environ.get("AGENTSFT_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def load_llama(path: Path, n_ctx: int = 2048, seed: int | None = None) -> tuple[Any, threading.Lock]:
     """The process-wide ``Llama`` for ``path`` (loaded on first use) and the lock guarding it."""
     key = (str(path.resolve()), n_ctx)
@@ -84,7 +97,7 @@ def load_llama(path: Path, n_ctx: int = 2048, seed: int | None = None) -> tuple[
             from llama_cpp import Llama  # heavy import, only when really needed
 
             extra = {"seed": seed} if seed is not None else {}
-            llama = Llama(model_path=key[0], n_ctx=n_ctx, n_threads=os.cpu_count(), verbose=False, **extra)
+            llama = Llama(model_path=key[0], n_ctx=n_ctx, n_threads=cpu_threads(), verbose=False, **extra)
             _MODELS[key] = (llama, threading.Lock())
         return _MODELS[key]
 

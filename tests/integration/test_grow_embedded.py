@@ -41,3 +41,19 @@ def test_no_accepted_pair_is_a_duplicate_by_the_configured_gate(zh_run):
         decision = gate.check_batch([(sample["id"], sample["instruction"])])[0]
         assert decision.novel, (sample["instruction"], decision)
         gate.add(sample["id"], sample["instruction"])
+
+
+def test_a_judged_run_on_the_embedded_model_scores_and_counts_every_sample(tmp_path):
+    """graphs/judged.yaml on the embedded model: every accepted sample carries the judge's rubric scores and its
+    token counts; every judged-out candidate is a recorded judge reject."""
+    out = tmp_path / "judged"
+    proc = run_grow("--recipe", "graphs/judged.yaml", "--seeds", "seeds/zh.jsonl", "--target", "3", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    check_run(out, 3)
+    for sample in read_jsonl(out / "samples.jsonl"):
+        judge, tokens = sample["verification"]["judge"], sample["verification"]["tokens"]
+        assert all(1 <= judge[k] <= 10 for k in ("helpfulness", "correctness", "groundedness", "structure", "language"))
+        assert judge["mean"] >= 5
+        assert tokens["total"] == tokens["prompt"] + tokens["response"] > 0
+    judged_out = [r for r in read_jsonl(out / "rejects.jsonl") if r["stage"] == "judge"]
+    assert all(r["reason"] in ("judge_low_score", "judge_unparsable", "llm_error") for r in judged_out)

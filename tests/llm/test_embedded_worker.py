@@ -183,3 +183,15 @@ def test_worker_is_stopped_when_the_parent_exits(gguf, fake_cmd, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert not alive(int(out.stdout.strip()))
+
+
+def test_llama_threads_follow_the_affinity_mask_or_the_override(monkeypatch):
+    from agentsft.llm.embedded import cpu_threads
+
+    monkeypatch.delenv("AGENTSFT_THREADS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 3, 5})
+    assert cpu_threads() == 3
+    monkeypatch.setenv("AGENTSFT_THREADS", "1")
+    assert cpu_threads() == 1
+    monkeypatch.setenv("AGENTSFT_THREADS", "lots")  # not a number: ignored
+    assert cpu_threads() == 3
