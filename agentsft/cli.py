@@ -35,7 +35,7 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def grow(
-    seeds: list[Path] = typer.Option(None, "--seeds", "-s", help="Seed file (repeatable). Self-Instruct, Alpaca, ShareGPT or OpenAI-messages JSON/JSONL."),
+    seeds: list[Path] = typer.Option(None, "--seeds", "-s", help="Seed file (repeatable): Self-Instruct, Alpaca, ShareGPT, OpenAI messages or an open dataset (Dolly, Firefly, COIG, BELLE, MOSS, glaive, OpenAssistant) as JSON/JSONL, parquet or a save_to_disk folder."),
     target: Optional[int] = typer.Option(None, help="Stop when this many samples are accepted. (default: 100)"),
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Run directory; rerunning the same one resumes. (default: runs/default)"),
     lang: Optional[str] = typer.Option(None, help="zh or en. (default: majority language of the seeds)"),
@@ -43,7 +43,8 @@ def grow(
     base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (or set OPENAI_BASE_URL)."),
     concurrency: Optional[int] = typer.Option(None, help="LLM calls in flight at once. (default: 4)"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for demo sampling and generation. (default: 0)"),
-    seed_format: Optional[str] = typer.Option(None, "--format", help="Force the seed format: self_instruct, alpaca, sharegpt, openai."),
+    seed_format: Optional[str] = typer.Option(None, "--format", help="Force the seed format: self_instruct, alpaca, sharegpt, openai, or an open dataset's (dolly, firefly, coig, coig_chat, belle_multiturn, moss, glaive, oasst)."),
+    seed_sample: Optional[int] = typer.Option(None, "--seed-sample", min=1, help="Draw this many seeds from each seed file by streaming (default: all; files over 50 MB: 2000)."),
     recipe: Optional[Path] = typer.Option(None, help="Recipe YAML (e.g. graphs/grow.yaml); flags override it."),
     domain: Optional[str] = typer.Option(None, help="Keep growth inside this domain, e.g. '旅游客服' or 'legal explanation'."),
     topics: Optional[Path] = typer.Option(None, help="Topics under --domain, one per line (default: a topic tree generated once and stored in the run)."),
@@ -62,7 +63,7 @@ def grow(
     extra = {m: {"model": m} for m in (model or [])[1:]}
     flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=(model or [None])[0], base_url=base_url,
                  models=extra or None,
-                 concurrency=concurrency, seed=seed, seed_format=seed_format, max_candidates=max_candidates,
+                 concurrency=concurrency, seed=seed, seed_format=seed_format, seed_sample=seed_sample, max_candidates=max_candidates,
                  resume=resume or None, force=force or None, domain=domain, topics=topics, docs=docs)
     try:
         cfg = build_config(recipe, flags)
@@ -96,12 +97,15 @@ def _run(cfg, quiet: bool):
         with live_progress(run, err, cfg.target):
             summary = run.run()
     out.print(summary_table(summary, cfg.out))
+    from agentsft.report import report_command
+
+    out.print(f"report: {report_command(cfg.out)}", highlight=False, soft_wrap=True)
     return summary
 
 
 @app.command()
 def dedup(
-    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset to dedup: Alpaca, ShareGPT, OpenAI messages, Self-Instruct or agentsft samples."),
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset to dedup: Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples or an open dataset (Dolly, Firefly, COIG, BELLE, MOSS, glaive, OpenAssistant; JSON/JSONL, parquet or a save_to_disk folder)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Kept records, in the input's own format."),
     rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of dropped records: reason, gate, kept twin and score."),
     field: str = typer.Option("instruction", help="What to compare: instruction, output or all."),
@@ -127,7 +131,7 @@ def dedup(
 
 @app.command()
 def stats(
-    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset (Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples) or a run directory."),
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset (Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples, an open dataset such as Dolly, Firefly, COIG, BELLE, MOSS, glaive, OpenAssistant; JSON/JSONL, parquet or a save_to_disk folder) or a run directory."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every record back in its own format with top-level lang and task_type."),
     fmt: str = typer.Option("auto", "--format", help="Force the input format."),
     retype: bool = typer.Option(False, "--retype", help="Type every record, even one that already has a task_type."),
@@ -207,25 +211,49 @@ def verify(
 
 @app.command()
 def export(
-    src: Path = typer.Argument(..., metavar="RUN", help="Run directory (or a samples.jsonl file)."),
-    out_path: Path = typer.Option(..., "--out", "-o", help="File to write (JSON lines)."),
-    fmt: str = typer.Option("openai", "--format", "-f", help="openai (messages + tools), sharegpt (LLaMA-Factory, writes dataset_info.json beside it), xlam, alpaca."),
+    src: Optional[Path] = typer.Argument(None, metavar="RUN_OR_FILE", help="Run directory (or a samples.jsonl file)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (JSON lines); a folder for --to hf. llamafactory: NAME.jsonl (text) and NAME_tools.jsonl (tool calls) + dataset_info.json."),
+    fmt: str = typer.Option("openai", "--to", "--format", "-f", help="openai, sharegpt (+ dataset_info.json), llamafactory (alpaca + sharegpt files, dataset_info.json), xlam, alpaca, hf (parquet + save_to_disk + card)."),
+    types: list[str] = typer.Option(None, "--type", help="Only these task types (repeatable or comma-separated)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Only samples in this language (zh or en)."),
+    min_judge: Optional[float] = typer.Option(None, "--min-judge", help="Only samples whose judge score (mean of the rubric, 1-10) is at least this."),
+    verified_only: bool = typer.Option(False, "--verified-only", help="Only samples a verifier passed (tool trace, reasoning chain, dialogue context, groundedness)."),
+    license_: str = typer.Option("unknown", "--license", help="Licence field of the HF dataset card."),
+    check: Optional[Path] = typer.Option(None, "--check", help="Validate an OpenAI fine-tuning JSONL file instead: print each malformed example (file:line: reason); exit 1 if any."),
 ) -> None:
     """Export a run's samples as a training file; samples a format cannot hold are counted, not dropped silently."""
-    from agentsft.io.exports import export_samples, load_samples
+    from agentsft.io.exports import make_filter, run_export
+
+    if check is not None:
+        return _check_openai(check)
+    if src is None or out_path is None:
+        fail("export needs RUN_OR_FILE and --out (or --check FILE)")
+    try:
+        summary = run_export(src, out_path, fmt, make_filter(types, lang, min_judge, verified_only), license_)
+    except (InputError, ValueError, OSError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    out.print(summary.describe(fmt, out_path), highlight=False, soft_wrap=True)
+
+
+def _check_openai(path: Path) -> None:
+    from agentsft.io.openai_check import check_file
 
     try:
-        summary = export_samples(load_samples(src), out_path, fmt)
-    except (InputError, ValueError) as exc:
-        fail(str(exc).splitlines()[0])
-    skipped = "".join(f" · skipped {n}: {why}" for why, n in summary.skipped.items())
-    extra = "".join(f" · wrote {f}" for f in summary.extra_files)
-    out.print(f"wrote {summary.written} records to {out_path} ({fmt}){skipped}{extra}", highlight=False)
+        result = check_file(path)
+    except InputError as exc:
+        fail(str(exc))
+    for problem in result.problems:
+        typer.echo(problem.format(path))
+    bad = len(result.bad_lines)
+    notes = "".join(f" · note: {n}" for n in result.notes)
+    out.print(f"{path}: {result.examples} examples, {bad} malformed{notes}", highlight=False, soft_wrap=True)
+    if bad:
+        raise typer.Exit(1)
 
 
 @app.command("filter")
 def filter_cmd(
-    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset: Alpaca, ShareGPT, OpenAI messages, Self-Instruct or agentsft samples."),
+    in_path: Path = typer.Argument(..., metavar="IN", help="Dataset: Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples or an open dataset (Dolly, Firefly, COIG, BELLE, MOSS, glaive, OpenAssistant; JSON/JSONL, parquet or a save_to_disk folder)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Records that pass, in the input's own format."),
     rejects_path: Path = typer.Option(..., "--rejects", help="JSONL of dropped records: line, stage, reason, detail, record."),
     fmt: str = typer.Option("auto", "--format", help="Force the input format."),
@@ -267,6 +295,87 @@ def stages() -> None:
         fields = ", ".join(f"{k}={f.default!r}" for k, f in spec.settings.model_fields.items())
         out.print(f"[bold]{name}[/]  {spec.doc}" + (f"\n    settings: {fields}" if fields else ""), highlight=False, soft_wrap=True)
     out.print("[bold]commit[/]  (always last) store accepted samples; leftovers past the target are rejects", soft_wrap=True)
+
+
+@app.command("eval")
+def eval_cmd(
+    in_path: Path = typer.Argument(..., metavar="RUN_OR_FILE", help="A run directory, or a dataset file (Alpaca, ShareGPT, OpenAI messages, Self-Instruct, agentsft samples)."),
+    against: Optional[Path] = typer.Option(None, "--against", help="Another run or dataset file to compare with, side by side."),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Write the report as one static HTML page (offline, figures embedded)."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write every metric as JSON."),
+    prices: Optional[Path] = typer.Option(None, "--prices", help="Per-model price table (JSON, like agentsft/report/data/prices.json; its prices are examples)."),
+    mix: Optional[str] = typer.Option(None, "--mix", help="Target task-type mix (stats' syntax, e.g. qa=0.4,code=0.6); default: the run's balance block, else uniform over the text types."),
+    tokenizer: str = typer.Option("default", "--tokenizer", help="Token counts with: default (offline), hf:NAME_OR_PATH, gguf:PATH, or none."),
+    fmt: str = typer.Option("auto", "--format", help="Force the dataset format of a plain file."),
+    no_embed: bool = typer.Option(False, "--no-embed", help="Skip the embedder (no novelty or cluster figures)."),
+) -> None:
+    """Report on a run or a dataset: funnel, task-type mix vs target, lengths and tokens, novelty, diversity,
+    verification pass rates, judge scores, votes and cost; as HTML (--html), JSON (--json) and a short summary."""
+    from agentsft.report import evaluate, write_outputs
+    from agentsft.tokens import TokenizerError, get_tokenizer, is_none_spec
+
+    try:
+        tok = None
+        if not is_none_spec(tokenizer):
+            try:
+                tok = get_tokenizer(tokenizer)
+            except TokenizerError as exc:
+                if tokenizer.strip().lower() != "default":
+                    raise
+                err.print(f"[yellow]warning:[/] no token counts: {exc}", markup=True, highlight=False, soft_wrap=True)
+        results = evaluate(in_path, against, fmt=fmt, tokenizer=tok, prices_path=str(prices) if prices else None,
+                           mix_spec=mix, use_embedder=not no_embed)
+        write_outputs(results, str(html_path) if html_path else None, str(json_path) if json_path else None)
+    except (InputError, ValueError, OSError, TokenizerError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    for r in results:
+        f = r.get("funnel")
+        line = f"{r['name']}: {r['shape']['records']} records"
+        if f:
+            line += f" · candidates {f['candidates']} · accepted {f['accepted']} ({100 * f['accept_rate']:.1f}%)"
+        if r["shape"]["mix"]["tvd"] is not None:
+            line += f" · mix distance {r['shape']['mix']['tvd']:.3f}"
+        if (r.get("novelty") or {}).get("to_pool"):
+            line += f" · mean nearest cosine {r['novelty']['to_pool']['mean']:.3f}"
+        out.print(line, highlight=False)
+    for label, path in (("report", html_path), ("metrics", json_path)):
+        if path:
+            out.print(f"{label}: {path}", highlight=False)
+
+
+@app.command()
+def audit(
+    run: Optional[Path] = typer.Argument(None, metavar="RUN", help="A run directory or dataset file to draw samples from."),
+    n: int = typer.Option(200, "--n", help="Samples on the sheet (all of them when there are fewer)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Where audit.csv and audit.html go. (default: RUN/audit, or beside a file)"),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the draw."),
+    read: Optional[Path] = typer.Option(None, "--read", help="Read a filled audit.csv back and print the rates."),
+) -> None:
+    """The Self-Instruct audit: a random sheet to label (valid instruction / valid input / correct output), and
+    with --read the rates of a filled sheet."""
+    from agentsft.report.audit import read_sheet, sheet_rows, write_sheet
+    from agentsft.report.load import load
+
+    try:
+        if read is not None:
+            rates = read_sheet(read)
+            for lab, c in rates["labels"].items():
+                rate = "–" if c["rate"] is None else f"{100 * c['rate']:.1f}%"
+                out.print(f"{lab:<18} {rate:>7}  ({c['yes']} yes, {c['no']} no, {c['empty']} not labelled)", highlight=False)
+            allv = "–" if rates["all_valid"] is None else f"{100 * rates['all_valid']:.1f}%"
+            out.print(f"{'all three valid':<18} {allv:>7}  ({rates['fully_labelled']} of {rates['rows']} rows fully labelled)", highlight=False)
+            return
+        if run is None:
+            fail("give a RUN to draw a sheet from, or --read SHEET.csv")
+        if n < 1:
+            fail("--n must be at least 1")
+        rows = sheet_rows(load(run), n, seed)
+        target = out_dir or (run / "audit" if run.is_dir() else run.parent / f"{run.stem}.audit")
+        csv_path, html_path = write_sheet(rows, target, str(run))
+    except (InputError, ValueError, OSError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    out.print(f"wrote {len(rows)} rows: {csv_path} (fill the label columns) and {html_path} (to read)", highlight=False)
+    out.print(f"then: agentsft audit --read {csv_path}", highlight=False)
 
 
 @app.command()
