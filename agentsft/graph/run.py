@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import time
 from collections import Counter
@@ -15,6 +14,7 @@ from agentsft.config import ConfigError, RunConfig
 from agentsft.graph.build import build_grow_graph, open_checkpointer, pending, run_config
 from agentsft.graph.services import Services
 from agentsft.io import read_seed_files
+from agentsft.io.stream import content_sha256
 from agentsft.novelty import make_gate
 from agentsft.prompts import prompt_digest
 from agentsft.schema import Candidate, Usage
@@ -26,7 +26,7 @@ PACKAGES = ("langgraph", "langchain-core", "langchain-openai", "openai", "pydant
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return content_sha256(path)  # read in blocks (a big seed pool) and folders (save_to_disk) too
 
 
 def versions() -> dict[str, str]:
@@ -109,7 +109,8 @@ class GrowRun:
     def __init__(self, cfg: RunConfig, llm, model_desc: str, gate=None, seeds=None, store: RunStore | None = None,
                  extra_llms: dict | None = None, recipe: tuple | None = None):
         self.cfg = cfg
-        self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None)
+        self.seeds = seeds if seeds is not None else read_seed_files(cfg.seeds, cfg.seed_format, None,
+                                                                     sample=cfg.seed_sample)
         self.lang = cfg.lang or majority_lang(self.seeds)
         self.llm = llm
         self.llms = {"main": llm, **(extra_llms or {})}

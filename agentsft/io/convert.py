@@ -159,9 +159,35 @@ def _role(value: Any, where: str) -> str:
     return role
 
 
+_TOOL_TAGS = ("function_call", "observation")
+
+
+def _is_tool_trace(rec: dict[str, Any], fmt: str) -> bool:
+    """A LLaMA-Factory sharegpt tool record (function_call/observation turns) or an OpenAI record in the legacy
+    function-calling shape: read through ``toolformats`` so the calls stay calls."""
+    if fmt == "sharegpt":
+        turns = rec.get("conversations") or []
+        return any(isinstance(t, dict) and str(t.get("from", "")).strip().lower() in _TOOL_TAGS for t in turns)
+    turns = rec.get("messages") or []
+    return isinstance(turns, list) and any(
+        isinstance(t, dict) and ("function_call" in t or t.get("role") == "function") for t in turns)
+
+
+def _trace_messages(rec: dict[str, Any], fmt: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from .toolformats import to_trace  # imported here: toolformats reads files through .records
+
+    try:
+        trace = to_trace(rec, fmt)
+    except (ValueError, RecursionError) as e:
+        raise RecordError(f"{fmt} tool record: {e}") from None
+    return trace["messages"], trace["tools"]
+
+
 def _dialogue_messages(rec: dict[str, Any], fmt: str) -> list[dict[str, Any]]:
     """The record's turns as plain ``Message`` dicts (roles mapped)."""
     out: list[dict[str, Any]] = []
+    if _is_tool_trace(rec, fmt):
+        return _trace_messages(rec, fmt)[0]
     if fmt == "sharegpt":
         turns = _list(rec, "conversations")
         system = rec.get("system")
@@ -205,12 +231,15 @@ def _from_dialogue(rec: dict[str, Any], fmt: str) -> dict[str, Any]:
     task_type = _task_type(rec)
     if task_type is None and sum(1 for m in messages if m["role"] == "user") > 1:
         task_type = TaskType.MULTI_TURN
-    return {
+    out = {
         "instruction": user[1],
         "instances": [{"input": "", "output": answer[1]}],
         "messages": messages,
         "task_type": task_type,
     }
+    if _is_tool_trace(rec, fmt):
+        out["tools"] = _trace_messages(rec, fmt)[1] or None
+    return out
 
 
 def _from_self_instruct(rec: dict[str, Any]) -> dict[str, Any]:
@@ -284,7 +313,7 @@ def record_to_seed(rec: dict[str, Any], fmt: str, *, default_id: str, source: st
         id=_record_id(rec, default_id),
         name=name,
         is_classification=is_cls,
-        tools=_tools(rec),
+        tools=data.pop("tools", None) or _tools(rec),
         source=source,
         lang=lang or _lang(rec.get("lang")) or detect_lang(data["instruction"]),
     )

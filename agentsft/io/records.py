@@ -1,7 +1,11 @@
 """Raw record reading: bytes -> text -> JSON objects with line numbers -> format name.
 
-Two containers are understood: JSON lines (one object per line) and a JSON array
-of objects. The format is told by the first record's keys.
+Containers: JSON lines (one object per line), a JSON array of objects, and the table containers of
+``stream`` (parquet, Arrow, HF ``save_to_disk`` folders), whose rows ``read_text`` renders as JSON lines (row N
+on line N). The format is told by the first record's keys. Open-dataset formats (``opendata.OPEN_FORMATS``:
+Dolly, Firefly, COIG, BELLE multi-turn, MOSS, glaive, OpenAssistant) are converted on read into the core format
+they map to (Alpaca- or OpenAI-shaped records), which ``load_records`` returns as the format name.
+``sample_records`` draws a uniform sample of a big file by streaming it.
 """
 
 from __future__ import annotations
@@ -9,13 +13,18 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import random
 from pathlib import Path
 from typing import Any
 
+from . import stream
 from .errors import InputError, json_type
+from .opendata import OPEN_FORMATS, OPEN_HINTS, convert_records, detect_open_format
 
-#: Every format name, in detection order (``--format`` accepts these).
-FORMATS: tuple[str, ...] = ("self_instruct", "alpaca", "sharegpt", "openai", "samples")
+#: The core formats (what every record is read as).
+CORE_FORMATS: tuple[str, ...] = ("self_instruct", "alpaca", "sharegpt", "openai", "samples")
+#: Every format name (``--format`` accepts these): the core formats, then the open-dataset ones.
+FORMATS: tuple[str, ...] = CORE_FORMATS + tuple(OPEN_FORMATS)
 
 FORMAT_HINTS: dict[str, str] = {
     "self_instruct": "{instruction, instances:[{input, output}]}",
@@ -23,6 +32,7 @@ FORMAT_HINTS: dict[str, str] = {
     "sharegpt": "{conversations:[{from, value}]}",
     "openai": "{messages:[{role, content}], tools?}",
     "samples": "{id, instruction, output, task_type, lang}",
+    **OPEN_HINTS,
 }
 
 Record = tuple[int, dict[str, Any]]
@@ -44,7 +54,12 @@ def _line_of_byte(data: bytes, offset: int) -> int:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a file as UTF-8 text (BOM allowed); raise InputError on binary content."""
+    """Read a file as UTF-8 text (BOM allowed); raise InputError on binary content. A table container
+    (parquet or Arrow file, ``save_to_disk`` folder) comes back as JSON lines of its rows."""
+    if stream.table_files(path):
+        return stream.table_as_jsonl(path)
+    if Path(path).is_dir():
+        raise InputError(path, None, "a directory, but no parquet/Arrow files or save_to_disk dataset in it")
     try:
         data = Path(path).read_bytes()
     except OSError as e:
@@ -191,8 +206,12 @@ def detect_records_format(records: list[Record]) -> str | None:
     keys = set(rec)
     if "instruction" in keys and isinstance(rec.get("instances"), list):
         return "self_instruct"
-    if {"id", "instruction", "task_type", "lang"} <= keys and ("output" in keys or "messages" in keys):
+    if {"id", "instruction", "task_type", "lang"} <= keys and ("output" in keys or "messages" in keys) \
+            and not isinstance(rec.get("task_type"), dict):
         return "samples"
+    open_name = detect_open_format(rec)
+    if open_name is not None:
+        return open_name
     if "instruction" in keys and "output" in keys:
         return "alpaca"
     if isinstance(rec.get("conversations"), list):
@@ -214,17 +233,104 @@ def unknown_format_error(path: str | os.PathLike[str], records: list[Record]) ->
     )
 
 
-def load_records(path: str | os.PathLike[str], fmt: str = "auto", text: str | None = None) -> tuple[str, list[Record]]:
-    """Read a file (or parse its already read ``text``) and return (format name, records).
-    Raises InputError / ValueError."""
+def _resolve(path: str | os.PathLike[str], fmt: str, records: list[Record]) -> tuple[str, list[Record]]:
+    """(core format, records in it): detect when ``fmt`` is "auto", convert an open format."""
     name = normalise_format(fmt)
-    records = parse_records(path, read_text(path) if text is None else text)
     if name == "auto":
         detected = detect_records_format(records)
         if detected is None:
             raise unknown_format_error(path, records)
         name = detected
+    if name in OPEN_FORMATS:
+        return convert_records(path, name, records)
     return name, records
+
+
+def load_records(path: str | os.PathLike[str], fmt: str = "auto", text: str | None = None) -> tuple[str, list[Record]]:
+    """Read a file (or parse its already read ``text``) and return (format name, records).
+
+    The name is a core format (``CORE_FORMATS``): records of an open-dataset format come back converted.
+    Raises InputError / ValueError."""
+    return _resolve(path, fmt, parse_records(path, read_text(path) if text is None else text))
+
+
+def open_records(path: str | os.PathLike[str], records: list[Record]) -> list[Record]:
+    """``records`` with an open-dataset file converted to its core shape (a file whose first record is of no
+    open format comes back unchanged). For readers that tell formats record by record (``agentsft verify``)."""
+    name = detect_open_format(records[0][1]) if records else None
+    return convert_records(path, name, records)[1] if name else records
+
+
+def _parse_line(path: str | os.PathLike[str], number: int, raw: bytes) -> dict[str, Any]:
+    if number == 1 and raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(path, number, f"line is not valid UTF-8 text: byte 0x{raw[e.start]:02x}") from None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise _json_error(path, number, e) from None
+    if not isinstance(value, dict):
+        raise _not_object(path, number, value)
+    return value
+
+
+def _sample_rows(path: str | os.PathLike[str], k: int, seed: int) -> tuple[list[Record], Record | None]:
+    """(k raw records drawn uniformly, the file's first record); JSON lines and tables are streamed, a JSON
+    array or a pretty-printed object is parsed whole (it cannot be read line by line)."""
+    if stream.table_files(path):
+        rows, _ = stream.sample_table_rows(path, k, seed)
+        first = stream.first_table_row(path)
+        return rows, first
+    head = stream.first_line(path)
+    if head is None:
+        raise InputError(path, None, "file is empty")
+    number, raw = head
+    try:
+        first = (number, _parse_line(path, number, raw))
+    except InputError:
+        if raw.lstrip(_UTF8_BOM + b" \t").startswith((b"[", b"{")):
+            records = parse_records(path, read_text(path))
+            picked = sorted(random.Random(seed).sample(range(len(records)), min(k, len(records))))
+            return [records[i] for i in picked], records[0]
+        raise
+    kept, _ = stream.reservoir_lines(path, k, seed)
+    return [(n, _parse_line(path, n, r)) for n, r in kept], first
+
+
+def sample_records(path: str | os.PathLike[str], k: int, fmt: str = "auto",
+                   seed: int = 0) -> tuple[str, list[Record]]:
+    """Like ``load_records`` for a uniform random sample of ``k`` records (all of them when there are fewer),
+    in file order, without loading the file: memory stays flat however big it is. The format is told by the
+    file's first record. OpenAssistant message rows need whole trees, so such a file is read in full, assembled
+    and its conversations sampled."""
+    if k < 1:
+        raise ValueError("the sample size must be at least 1")
+    rows, first = _sample_rows(path, k, seed)
+    if first is None:
+        raise InputError(path, None, "file is empty")
+    name = normalise_format(fmt)
+    if name == "auto":
+        name = detect_records_format([first]) or ""
+        if not name:
+            raise unknown_format_error(path, [first])
+    if name == "oasst" and "prompt" not in first[1] and "replies" not in first[1]:
+        core, convs = _resolve(path, name, list(_all_rows(path)))
+        picked = sorted(random.Random(seed).sample(range(len(convs)), min(k, len(convs))))
+        return core, [convs[i] for i in picked]
+    return _resolve(path, name, rows)
+
+
+def _all_rows(path: str | os.PathLike[str]):
+    if stream.table_files(path):
+        yield from stream.iter_table_rows(path)
+        return
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if raw.strip():
+                yield number, _parse_line(path, number, raw)
 
 
 def read_records(path: str | os.PathLike[str], fmt: str = "auto") -> list[Record]:
@@ -237,5 +343,10 @@ def read_records(path: str | os.PathLike[str], fmt: str = "auto") -> list[Record
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """The format of a file: one of ``FORMATS``. Raises InputError when unknown."""
-    return load_records(path, "auto")[0]
+    """The format of a file as written: one of ``FORMATS`` (an open-dataset name such as ``dolly``, not the core
+    format its records are read as). Raises InputError when unknown."""
+    records = parse_records(path, read_text(path))
+    name = detect_records_format(records)
+    if name is None:
+        raise unknown_format_error(path, records)
+    return name

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..io.records import is_json_array, parse_records, read_text
+from ..io.records import is_json_array, open_records, parse_records, read_text
 from ..io.toolformats import TRACE_FORMATS, detect_trace_format, to_trace
 from ..io.writers import write_atomic
 from ..schema import Reason, Stage
@@ -229,7 +229,7 @@ def verify_file(in_path: str | os.PathLike[str], out_path: str | os.PathLike[str
     if fmt != "auto" and fmt not in VERIFY_FORMATS:
         raise ValueError(f"unknown trace format {fmt!r}; choose one of: auto, {', '.join(VERIFY_FORMATS)}")
     text = read_text(in_path)
-    records = parse_records(in_path, text)
+    records = open_records(in_path, parse_records(in_path, text))  # glaive, MOSS... read as OpenAI records
     registry = registry if registry is not None else _default_registry()
     summary = VerifySummary()
     kept: list[dict[str, Any]] = []
