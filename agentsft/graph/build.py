@@ -36,10 +36,11 @@ def _tracked(name: str, svc: Services, stage: BoundStage | None = None):
     return node
 
 
-def build_grow_graph(svc: Services, checkpointer=None, branches: list[Branch] | None = None):
-    """propose → the chosen branch's stages, in order → commit → (propose again, or end)."""
+def build_grow_graph(svc: Services, checkpointer=None, branches: list[Branch] | None = None, context_schema=None):
+    """propose → the chosen branch's stages, in order → commit → (propose again, or end).
+    ``context_schema``: the settings LangGraph Studio shows for a run (agentsft.graph.studio)."""
     branches = branches if branches is not None else resolve_branches(svc.cfg)
-    graph = StateGraph(GrowState)
+    graph = StateGraph(GrowState, context_schema=context_schema)
     graph.add_node("propose", _tracked("propose", svc))
     graph.add_node("commit", _tracked("commit", svc))
     graph.add_edge(START, "propose")

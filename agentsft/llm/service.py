@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from agentsft.llm.cache import RequestCache, cache_key
 from agentsft.llm.embedded import EmbeddedModelCrashed
+from agentsft.llm.factory import sampling_fields
 from agentsft.schema import Usage
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ _RETRIABLE = (
     TimeoutError,
     ConnectionError,
 )
+# the same errors as other client libraries name them (anthropic, httpx under ollama, google-api-core...)
+_RETRIABLE_NAMES = {"RateLimitError", "APITimeoutError", "APIConnectionError", "InternalServerError",
+                    "OverloadedError", "ServiceUnavailableError", "TransportError", "TimeoutException",
+                    "ResourceExhausted", "ServiceUnavailable", "DeadlineExceeded", "TooManyRequests"}
 
 
 class LLMResult(BaseModel):
@@ -61,7 +66,10 @@ def is_retriable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
-    return False
+    if {c.__name__ for c in type(exc).__mro__} & _RETRIABLE_NAMES:  # other SDKs behind LangChain providers
+        return True
+    status = getattr(exc, "status_code", None)  # anthropic.APIStatusError, ollama.ResponseError, ...
+    return isinstance(status, int) and (status == 429 or status >= 500)
 
 
 def _describe(exc: BaseException) -> str:
@@ -119,6 +127,8 @@ class LLMService:
         self._in_flight = 0
         self._pending: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._fields = sampling_fields(chat_model)  # None: sampling params go with each call as kwargs
+        self._copies: dict[tuple, BaseChatModel] = {}
 
     @property
     def in_flight(self) -> int:
@@ -229,10 +239,22 @@ class LLMService:
         kwargs = {k: v for k, v in params.items()
                   if v is not None and k not in ("stop", "tools", "tool_choice", "sample")}
         model = self.chat_model
+        if self._fields is not None:  # a class that takes them as fields (and may refuse them per call)
+            model = self._configured({self._fields[k]: kwargs[k] for k in self._fields if k in kwargs})
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("temperature", "max_tokens", "seed",
+                                                                     "response_format")}
         if params.get("tools"):
             extra = {"tool_choice": params["tool_choice"]} if params.get("tool_choice") else {}
             model = model.bind_tools(params["tools"], **extra)
         return model.invoke(convert_to_messages(messages), stop=params["stop"], **kwargs)
+
+    def _configured(self, update: dict[str, Any]) -> BaseChatModel:
+        """The chat model with these field values (one copy per distinct set, shared by threads)."""
+        key = tuple(sorted(update.items()))
+        with self._lock:
+            if key not in self._copies:
+                self._copies[key] = self.chat_model.model_copy(update=update)
+            return self._copies[key]
 
     def retry_delay(self, attempt: int, exc: BaseException) -> float:
         """Seconds to wait before retry ``attempt``: the server's Retry-After (capped), else backoff."""
@@ -324,5 +346,8 @@ def _tool_calls_of(message: Any) -> list[dict[str, Any]]:
 
 def _finish_reason(message: Any) -> str | None:
     meta = getattr(message, "response_metadata", None) or {}
-    reason = meta.get("finish_reason") or meta.get("done_reason")
-    return str(reason) if reason else None
+    reason = meta.get("finish_reason") or meta.get("done_reason") or meta.get("stop_reason")
+    if not reason:
+        return None
+    reason = str(reason)  # "length" is the OpenAI word for a cut-off; Anthropic and Gemini say max tokens
+    return "length" if reason.lower() in ("max_tokens", "max_output_tokens") else reason
