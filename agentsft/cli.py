@@ -42,6 +42,7 @@ def grow(
     model: Optional[list[str]] = typer.Option(None, "--model", help="Model name on the server, or 'embedded' / a .gguf path for the local model. Repeat it to add voters: the first is the run's model ('main'); the others join the recipe's models under their own names (use them in a stage's models list, e.g. cot)."),
     base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (or set OPENAI_BASE_URL)."),
     concurrency: Optional[int] = typer.Option(None, help="LLM calls in flight at once. (default: 4)"),
+    timeout: Optional[float] = typer.Option(None, help="Seconds one LLM call may take before it is retried and then rejected as llm_error (raise it for a slow local server). (default: 120)"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for demo sampling and generation. (default: 0)"),
     seed_format: Optional[str] = typer.Option(None, "--format", help="Force the seed format: self_instruct, alpaca, sharegpt, openai, or an open dataset's (dolly, firefly, coig, coig_chat, belle_multiturn, moss, glaive, oasst)."),
     seed_sample: Optional[int] = typer.Option(None, "--seed-sample", min=1, help="Draw this many seeds from each seed file by streaming (default: all; files over 50 MB: 2000)."),
@@ -63,7 +64,7 @@ def grow(
     extra = {m: {"model": m} for m in (model or [])[1:]}
     flags = dict(seeds=seeds, target=target, out=out_dir, lang=lang, model=(model or [None])[0], base_url=base_url,
                  models=extra or None,
-                 concurrency=concurrency, seed=seed, seed_format=seed_format, seed_sample=seed_sample, max_candidates=max_candidates,
+                 concurrency=concurrency, timeout=timeout, seed=seed, seed_format=seed_format, seed_sample=seed_sample, max_candidates=max_candidates,
                  resume=resume or None, force=force or None, domain=domain, topics=topics, docs=docs)
     try:
         cfg = build_config(recipe, flags)

@@ -28,7 +28,7 @@ def test_help_lists_commands_and_grow_flags():
     assert top.exit_code == 0 and "grow" in top.output and "reasons" in top.output
     grow = runner.invoke(app, ["grow", "--help"])
     for flag in ("--seeds", "--target", "--out", "--model", "--base-url", "--concurrency", "--seed", "--recipe",
-                 "--resume", "--format", "--lang"):
+                 "--resume", "--format", "--lang", "--timeout", "--docs", "--domain", "--topics"):
         assert flag in grow.output
 
 

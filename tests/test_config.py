@@ -244,3 +244,10 @@ def test_an_empty_by_lang_leaves_the_fingerprint_of_a_balanced_run_unchanged():
     cfg = RunConfig(balance={"mix": {"qa": 1}})
     assert "by_lang" not in cfg.shaping()["balance"]
     assert "by_lang" in RunConfig(balance={"by_lang": {"zh": {"qa": 1}}}).shaping()["balance"]
+
+
+def test_the_timeout_flag_wins_over_the_recipe(tmp_path):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("timeout: 30\n", encoding="utf-8")
+    assert build_config(recipe, {"timeout": 900.0}).timeout == 900.0
+    assert build_config(recipe, {"timeout": None}).timeout == 30.0

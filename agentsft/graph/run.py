@@ -135,7 +135,9 @@ class GrowRun:
         self.checkpointer = open_checkpointer(self.store.checkpoint_path)
         self.app = build_grow_graph(self.svc, self.checkpointer, self.branches)
         self.started = time.time()
-        self.prior_usage = Usage.model_validate((self.store.read_manifest() or {}).get("usage_total", {}))
+        prior = self.store.read_manifest() or {}
+        self.prior_usage = Usage.model_validate(prior.get("usage_total", {}))
+        self.prior_seconds = float(prior.get("seconds") or 0.0)  # working time of the earlier sessions of this run
 
     def inputs(self) -> dict:
         """What the run resolved that shapes its data (goes into the fingerprint)."""
@@ -221,7 +223,8 @@ class GrowRun:
         if summary is not None:
             data.update(counts={"candidates": summary.candidates, "accepted": summary.accepted,
                                 "rejected": summary.rejected, "consistent": summary.consistent},
-                        reasons=summary.reasons, stop=summary.stop, usage_total=summary.usage)
+                        reasons=summary.reasons, stop=summary.stop, usage_total=summary.usage,
+                        seconds=round(self.prior_seconds + summary.seconds, 2))
             stats = getattr(self.gate, "stats", None)
             data["novelty"] = {"gate": type(self.gate).__name__, **(stats() if stats else {})}
         self.store.write_manifest(data)

@@ -53,8 +53,11 @@ def test_rerun_same_out_is_complete_and_larger_target_continues(seed_file, tmp_p
     summary = again.run()
     assert summary.accepted == 5 and again.llm.calls == 0
     assert summary.usage == first.usage and first.usage["calls"] > 0  # token accounting spans sessions
+    first_seconds = json.loads((out / "manifest.json").read_text())["seconds"]
     more = make_run(seed_file, out, target=9)
     summary = more.run()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seconds"] == pytest.approx(first_seconds + summary.seconds, abs=0.02)  # working time adds up
     samples = lines(out / "samples.jsonl")
     assert summary.accepted == len(samples) == 9
     assert len({s["id"] for s in samples}) == 9
