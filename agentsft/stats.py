@@ -12,7 +12,7 @@ naming the file and line, before anything is written.
 user turns and length (characters of all turns), token percentiles (p50/p90/p99/max/mean of prompt, response and
 total, counted by an ``agentsft.tokens`` tokenizer) and the distance of the task-type shares to a target mix
 (``parse_mix``: uniform over the types present by default; ``mix_distance``: per-type share vs target and the
-total variation distance).
+total variation distance), and for a scoped run (``--domain``) the samples per topic (``topic_coverage``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 from agentsft.io.convert import RecordError, record_to_seed
 from agentsft.io.errors import InputError
 from agentsft.io.records import is_json_array, load_records, read_text
+from agentsft.io.stream import table_files
 from agentsft.io.writers import write_atomic
 from agentsft.schema import TASK_TYPE_ZH, SeedTask, TaskType
 from agentsft.steps.classify import classify_record
@@ -55,7 +56,7 @@ class TypedDataset:
 def resolve(path: str | os.PathLike[str]) -> Path:
     """A dataset file, or a run directory's ``samples.jsonl``."""
     p = Path(path)
-    if p.is_dir():
+    if p.is_dir() and ((p / SAMPLES).is_file() or not table_files(p)):  # else a save_to_disk/parquet folder
         if not (p / SAMPLES).is_file():
             raise InputError(p, None, f"a directory but not a run directory (no {SAMPLES})")
         return p / SAMPLES
@@ -255,6 +256,7 @@ def profile(data: TypedDataset, tokenizer: Any = None, mix: str | None = "unifor
         "tokens": None,
         "mix": {"spec": (mix or "uniform").strip(), **mix_distance(types, parse_mix(mix, set(types)))},
     }
+    result["topics"] = topic_coverage(data)
     if tokenizer is not None:
         start = time.perf_counter()
         per_record = [count_tokens(tokenizer, seed) for seed in data.seeds]
@@ -262,6 +264,28 @@ def profile(data: TypedDataset, tokenizer: Any = None, mix: str | None = "unifor
         result["tokens"] = {"tokenizer": tokenizer.name, "seconds": round(seconds, 3),
                             "sum": sum(c["total"] for c in per_record), **token_summary(per_record)}
     return result
+
+
+def topic_coverage(data: TypedDataset) -> dict[str, Any] | None:
+    """Samples per domain topic (``provenance.topic``) of a scoped run, with the topics of the run's
+    ``topics.txt`` that have none yet; the total variation distance to an even spread over the topics.
+    None when the data carries no topic and no topics file sits beside it."""
+    from agentsft.steps.topics import TOPICS_FILE, stored_topics
+
+    tags = [(rec.get("provenance") or {}).get("topic") if isinstance(rec.get("provenance"), dict) else None
+            for _, rec in data.records]
+    counts = Counter(t for t in tags if isinstance(t, str) and t)
+    listed = stored_topics(data.path.parent) if data.path.name == SAMPLES else None
+    if not counts and not listed:
+        return None
+    names = list(dict.fromkeys([*(listed or []), *sorted(counts, key=lambda t: -counts[t])]))
+    tagged = sum(counts.values())
+    rows = [{"topic": t, "count": counts.get(t, 0), "share": round(counts.get(t, 0) / tagged, 4) if tagged else 0.0}
+            for t in names]
+    even = 1 / len(names)
+    tvd = 0.5 * sum(abs((counts.get(t, 0) / tagged if tagged else 0.0) - even) for t in names)
+    return {"file": str(data.path.parent / TOPICS_FILE) if listed is not None else None, "topics": rows,
+            "untagged": len(data.records) - tagged, "tvd": round(tvd, 4)}
 
 
 def _share(count: int, n: int) -> str:
@@ -305,4 +329,14 @@ def profile_tables(prof: dict[str, Any]) -> list[Any]:
         mix_table.add_row(row["task_type"], str(row["count"]), f"{100 * row['share']:.1f}%",
                           f"{100 * row['target']:.1f}%", f"{100 * row['diff']:+.1f}%")
     tables.append(mix_table)
+    cover = prof.get("topics")
+    if cover:
+        topic_table = Table(title="coverage per topic (scoped run)", min_width=64,
+                            caption=f"total variation distance to an even spread {cover['tvd']:.3f}; "
+                                    f"{cover['untagged']} records without a topic")
+        for name, justify in (("topic", "left"), ("count", "right"), ("share", "right")):
+            topic_table.add_column(name, justify=justify)
+        for row in cover["topics"]:
+            topic_table.add_row(row["topic"], str(row["count"]), f"{100 * row['share']:.1f}%")
+        tables.append(topic_table)
     return tables

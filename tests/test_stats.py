@@ -261,3 +261,37 @@ def test_cli_missing_default_tokenizer_warns_and_still_counts(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["tokens"] is None
     assert "no token counts" in result.stderr
+
+
+# --- coverage per topic of a scoped run ------------------------------------------------------------------------
+
+def _scoped_run_dir(tmp_path):
+    from agentsft.schema import Provenance, Sample
+
+    run = tmp_path / "scoped"
+    run.mkdir()
+    tags = ["机票改签", "机票改签", "酒店预订", ""]
+    samples = [Sample.from_triple(f"关于第{i}个订单的客服问题怎么回复？", "", "答", lang="zh", task_type="qa",
+                                  provenance=Provenance(topic=t)) for i, t in enumerate(tags)]
+    (run / "samples.jsonl").write_text("".join(s.model_dump_json() + "\n" for s in samples), encoding="utf-8")
+    (run / "topics.txt").write_text("# domain: 旅游客服\n机票改签\n酒店预订\n签证办理\n", encoding="utf-8")
+    return run
+
+
+def test_profile_counts_samples_per_topic_with_the_empty_ones(tmp_path):
+    cover = profile(type_dataset(_scoped_run_dir(tmp_path)))["topics"]
+    assert [(r["topic"], r["count"]) for r in cover["topics"]] == [("机票改签", 2), ("酒店预订", 1), ("签证办理", 0)]
+    assert cover["untagged"] == 1 and cover["file"].endswith("topics.txt")
+    assert cover["tvd"] == pytest.approx(0.5 * (abs(2 / 3 - 1 / 3) + 0 + 1 / 3), abs=1e-3)
+
+
+def test_unscoped_data_has_no_topic_coverage(tmp_path):
+    assert profile(type_dataset(_array(tmp_path / "a.json", ALPACA)))["topics"] is None
+
+
+def test_cli_shows_topic_coverage_in_the_table_and_json(tmp_path):
+    run = _scoped_run_dir(tmp_path)
+    table = runner.invoke(app, ["stats", str(run), "--tokenizer", "none"])
+    assert table.exit_code == 0 and "coverage per topic" in table.stdout and "签证办理" in table.stdout
+    data = json.loads(runner.invoke(app, ["stats", str(run), "--json", "--tokenizer", "none"]).stdout)
+    assert {r["topic"]: r["count"] for r in data["topics"]["topics"]} == {"机票改签": 2, "酒店预订": 1, "签证办理": 0}

@@ -36,6 +36,7 @@ class Services:
     llms: dict = field(default_factory=dict)  # name -> LLMService: "main" (= llm) and the recipe's named models
     branches: list = field(default_factory=list)  # agentsft.graph.branches.Branch: the recipe's branches
     demo_seeds: list[SeedTask] = field(default_factory=list)
+    scope: object = None  # agentsft.steps.scope.ScopeIndex: the domain's anchor vectors, built on first use
     progress: Progress = field(default_factory=Progress)
 
     def model(self, name: str):

@@ -9,6 +9,9 @@ from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Provenance, Reason, Reject, Sample, SeedTask, Stage, Usage
 from agentsft.steps.balance import focus_types, main_counts, type_names
 from agentsft.steps.parse import parse_instructions
+from agentsft.steps.rotation import (call_style, identifiers, rotated_messages, rotates, rotation_types,
+                                     scoped_demos, scoped_template, with_scope_hint)
+from agentsft.steps.topics import TopicTree, assign_topics, topic_tree
 
 
 class Completer(Protocol):
@@ -48,29 +51,48 @@ def _round_rng(run_seed: int, round_no: int, call: int) -> random.Random:
     return random.Random(f"{run_seed}:{round_no}:{call}")
 
 
-def build_requests(seeds, pool, cfg, lang: str, round_no: int, propose_cfg=None) -> list[tuple[list[dict], str, Provenance]]:
-    """One request per proposal call of this round, reproducible from (--seed, round, call)."""
-    prompt_name = (propose_cfg or cfg.propose).prompt
-    balanced = cfg.balance is not None and propose_cfg in (None, cfg.propose)
-    counts = main_counts(pool) if balanced else None
+def build_requests(seeds, pool, cfg, lang: str, round_no: int, propose_cfg=None,
+                   tree: TopicTree | None = None) -> list[tuple[list[dict], str, Provenance]]:
+    """One request per proposal call of this round, reproducible from (--seed, round, call). A rotating
+    template (one with ``$register``) gets task types, subject, register and length per call; a scoped run
+    (``tree``) gets a topic per call, the least-covered first, and demos near it."""
+    main = propose_cfg in (None, cfg.propose)
+    name = scoped_template((propose_cfg or cfg.propose).prompt, main, tree is not None)
+    rotate = rotates(name, lang, cfg.prompt_version)
+    balanced = cfg.balance is not None and main
+    counts = main_counts(pool) if balanced or rotate else None
+    topics = assign_topics(tree.topics, pool, cfg.batch_size, cfg.seed, round_no) if tree else [""] * cfg.batch_size
     out = []
     for call in range(cfg.batch_size):
         rng = _round_rng(cfg.seed, round_no, call)
-        focus = focus_types(cfg.balance.shares(), counts, cfg.target, call, cfg.balance.focus) if balanced else []
+        if balanced:
+            focus = focus_types(cfg.balance.shares(lang), counts, cfg.target, call, cfg.balance.focus)
+        else:
+            focus = rotation_types(counts, cfg, round_no, call) if rotate else []
         pick = [s for s in seeds if s.task_type and s.task_type.value in focus] or seeds
-        seed_demos, machine_demos = sample_demos(pick, pool, cfg.seed_demos, cfg.machine_demos, rng)
+        if tree:
+            seed_demos, machine_demos = scoped_demos(seeds, pool, cfg.seed_demos, cfg.machine_demos, rng,
+                                                     topics[call], f"{tree.domain} {topics[call]}", focus)
+        else:
+            seed_demos, machine_demos = sample_demos(pick, pool, cfg.seed_demos, cfg.machine_demos, rng)
         demos = [s.instruction for s in seed_demos] + [s.instruction for s in machine_demos]
         rng.shuffle(demos)
-        if focus:
+        if rotate:
+            style = call_style(cfg.seed, round_no, call, lang)
+            messages, prompt_id = rotated_messages(name, demos, lang, cfg, focus, style, tree, topics[call])
+        elif focus:
             messages, prompt_id = balanced_messages(demos, lang, cfg, focus)
         else:
-            messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, prompt_name)
+            messages, prompt_id = proposal_messages(demos, lang, cfg.num_new, cfg.prompt_version, name)
+        if tree and "domain" not in identifiers(name, lang, cfg.prompt_version):
+            messages = with_scope_hint(messages, lang, cfg.prompt_version, tree.domain, topics[call])
         prov = Provenance(
             seed_ids=[s.id for s in seed_demos],
             demo_sample_ids=[s.id for s in machine_demos],
             prompt_template=prompt_id,
             prompt_version=cfg.prompt_version,
             round=round_no,
+            topic=topics[call],
         )
         out.append((messages, prompt_id, prov))
     return out
@@ -109,7 +131,8 @@ def round_prefix(round_no: int, nonce: str) -> str:
 
 def propose(seeds, pool, cfg, lang: str, round_no: int, llm: Completer, nonce: str = "",
             propose_cfg=None) -> tuple[list[Candidate], list[Reject]]:
-    requests = build_requests(seeds, pool, cfg, lang, round_no, propose_cfg)
+    tree = topic_tree(cfg, lang, llm) if cfg.domain else None
+    requests = build_requests(seeds, pool, cfg, lang, round_no, propose_cfg, tree)
     results = llm.complete_many(
         [r[0] for r in requests], temperature=cfg.temperature, max_tokens=cfg.max_tokens,
         seed=cfg.seed + round_no, tag="propose",
