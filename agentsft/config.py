@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from agentsft.schema import TaskType
 
@@ -86,15 +86,60 @@ class BalanceConfig(BaseModel):
 
     mix: dict[TaskType, float] | None = Field(default=None, description="share per task type (normalised); "
                                               "default: uniform over the ten text types")
+    by_lang: dict[Literal["zh", "en"], dict[TaskType, float]] = Field(
+        default_factory=dict, description="a mix per language (wins over 'mix' for a run in that language), e.g. "
+        "zh: {qa: 2, translation: 1} and en: {qa: 1, code: 1}")
     slack: float = Field(default=0.1, ge=0, le=1, description="a type may exceed its share of the target by this")
     focus: int = Field(default=2, ge=1, le=5, description="types each proposal call asks for")
 
-    def shares(self) -> dict[str, float]:
+    @model_validator(mode="after")
+    def _positive(self) -> "BalanceConfig":
+        for where, mix in [("mix", self.mix or {}), *((f"by_lang.{k}", v) for k, v in self.by_lang.items())]:
+            if mix and (any(v < 0 for v in mix.values()) or not any(v > 0 for v in mix.values())):
+                raise ValueError(f"{where}: shares must be non-negative with at least one above 0")
+        return self
+
+    def shares(self, lang: str | None = None) -> dict[str, float]:
+        """Target share per task type for a run in ``lang``: its ``by_lang`` mix, else ``mix``, else uniform."""
         from agentsft.schema import TEXT_TYPES
 
-        raw = {t.value: v for t, v in self.mix.items()} if self.mix else {t: 1.0 for t in TEXT_TYPES}
+        mix = self.by_lang.get(lang) if lang else None
+        mix = mix or self.mix
+        raw = {t.value: v for t, v in mix.items()} if mix else {t: 1.0 for t in TEXT_TYPES}
         total = sum(raw.values()) or 1.0
         return {t: v / total for t, v in raw.items() if v > 0}
+
+
+class ScopeConfig(BaseModel):
+    """Keeping growth inside ``domain`` (used only when a domain is set): the topic tree and the scope filter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topics: int = Field(default=8, ge=1, le=50, description="subtopics the model is asked for (generated once, "
+                        "stored in the run as topics.txt, editable)")
+    method: Literal["embed", "judge"] = Field(default="embed", description="embed: cosine of the instruction to "
+                                              "the domain and its topics against general subjects; judge: ask a "
+                                              "model (capable endpoints)")
+    threshold: float = Field(default=0.02, ge=-1, le=1, description="embed: keep when the cosine to the nearest "
+                             "domain/topic anchor minus that to the nearest general subject is at least this "
+                             "(0.02: in-domain >= +0.03, off-domain <= +0.01 on our zh/en checks with e5-small)")
+    judge_model: str = Field(default="main", description="judge: the model asked ('main' or a named model)")
+
+
+class DocsConfig(BaseModel):
+    """Documents as sources (``docs``): how they are cut into chunks and how much each round asks of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chunk_size: dict[Literal["zh", "en"], int] = Field(default_factory=lambda: {"zh": 300, "en": 150},
+                                                       description="target chunk size: characters for zh, words "
+                                                       "for en (a document's language is guessed from its text)")
+    overlap: float = Field(default=0.15, ge=0, lt=1, description="share of the chunk size repeated at the start "
+                           "of the next chunk (whole sentences)")
+    chunks_per_round: int = Field(default=4, ge=1, description="chunks asked for tasks each round (least used "
+                                  "first, so every chunk is covered evenly; a resumed run continues)")
+    tasks_per_chunk: int = Field(default=3, ge=1, le=20, description="tasks asked per chunk and call")
+    max_tokens: int = Field(default=320, ge=16, description="token limit of a proposal call (a few short tasks)")
 
 
 class BranchConfig(BaseModel):
@@ -108,7 +153,8 @@ class BranchConfig(BaseModel):
 
 
 class ModelSpec(BaseModel):
-    """Another model a stage may use (voting, a user simulator): its name on the server and its endpoint.
+    """A model a stage may use (voting, a user simulator, a judge; ``main`` is the run's own): its name on the
+    server and its endpoint, or any LangChain chat class by import path with its kwargs.
     Keys are never stored: ``api_key_env`` names the environment variable that holds one."""
 
     model_config = ConfigDict(extra="forbid")
@@ -116,14 +162,40 @@ class ModelSpec(BaseModel):
     model: str | None = Field(default=None, description="model name on the server, 'embedded' or a .gguf path")
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (default: the run's)")
     api_key_env: str | None = Field(default=None, description="environment variable holding its API key")
+    provider: str | None = Field(default=None, description="a LangChain chat class, 'package.module:Class' "
+                                 "(e.g. langchain_openai:ChatOpenAI, langchain_ollama:ChatOllama); model and "
+                                 "base_url, when set, join its kwargs")
+    kwargs: dict[str, Any] = Field(default_factory=dict, description="keyword arguments for the provider class "
+                                   "(no secrets: use api_key_env)")
+
+    @model_validator(mode="after")
+    def _kwargs_need_provider(self) -> "ModelSpec":
+        if self.kwargs and not self.provider:
+            raise ValueError("kwargs are for a provider class: name one with provider: 'package.module:Class'")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """Leave provider and kwargs out while unset, so runs made before they existed keep their fingerprint."""
+        data = handler(self)
+        if self.provider is None and not self.kwargs:
+            data.pop("provider", None)
+            data.pop("kwargs", None)
+        return data
 
 
 DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
+# With documents as sources the answers come from the chunk (docanswer), never from 'instances'.
+DOCS_STAGES: list[Any] = ["screen", "classify", "docanswer", "quality", "grounded"]
 # Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
 # runs still resume.
 _LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
                                    "tools": [], "models": {}, "mix": {}, "balance": None,
-                                   "domain": None, "topics": None, "docs": []}
+                                   "domain": None, "topics": None, "docs": [], "seed_sample": None, "scope": None,
+                                   "docs_options": None}
+
+# The same for settings added inside a block: (block, ..., key) -> the default left out of the fingerprint.
+_LATER_NESTED: dict[tuple[str, ...], Any] = {("balance", "by_lang"): {}}
 
 
 class RunConfig(BaseModel):
@@ -133,6 +205,8 @@ class RunConfig(BaseModel):
 
     seeds: list[Path] = Field(default_factory=lambda: [Path("seeds/zh.jsonl")])
     seed_format: str = "auto"
+    seed_sample: int | None = Field(default=None, ge=1, description="draw this many seeds from each seed file by "
+                                    "streaming (files over 50 MB: 2000 by default)")
     lang: Literal["zh", "en"] | None = None
     target: int = Field(default=100, ge=1)
     out: Path = Path("runs/default")
@@ -169,9 +243,26 @@ class RunConfig(BaseModel):
                                 "default: a topic tree generated once and stored in the run")
     docs: list[Path] = Field(default_factory=list, description="documents as sources (files, folders or globs: "
                              "txt, md, html, pdf, docx): tasks and answers grounded in their chunks")
+    scope: ScopeConfig | None = Field(default=None, description="topic tree and scope filter settings for a "
+                                      "--domain run (default: ScopeConfig())")
+    docs_options: DocsConfig | None = Field(default=None, description="chunking and proposal settings for "
+                                            "--docs runs (default: DocsConfig())")
     recipe: Path | None = None
     resume: bool = False
     force: bool = False
+
+    @model_validator(mode="after")
+    def _docs_stages(self) -> "RunConfig":
+        """With documents, the default stages are the grounded ones; 'instances' would replace the chunk."""
+        if self.docs:
+            if "stages" not in self.model_fields_set:
+                self.stages = list(DOCS_STAGES)
+            names = [s if isinstance(s, str) else next(iter(s), None) if isinstance(s, dict) else None
+                     for s in self.stages]
+            if "instances" in names:
+                raise ValueError("docs: the 'instances' stage would replace each chunk with a made-up input; "
+                                 "use 'docanswer' (see graphs/docs.yaml)")
+        return self
 
     @model_validator(mode="after")
     def _demos(self) -> "RunConfig":
@@ -181,6 +272,14 @@ class RunConfig(BaseModel):
             raise ValueError("mix: 'main' is the top-level propose and stages; name the other branches")
         if sum(b.share for b in self.mix.values()) > 1 + 1e-9:
             raise ValueError("mix: the shares add up to more than 1")
+        if self.topics is not None and not self.domain:
+            raise ValueError("topics: a topics file needs a domain (--domain)")
+        if self.topics is not None and not Path(self.topics).is_file():
+            raise ValueError(f"topics: file not found: {self.topics}")
+        if self.domain:  # a scoped run filters every branch by scope (after screen, before the costly stages)
+            self.stages = _with_scope(self.stages)
+            for b in self.mix.values():
+                b.stages = _with_scope(b.stages)
         return self
 
     @property
@@ -200,7 +299,23 @@ class RunConfig(BaseModel):
         skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout",
                 "seeds", "model", "base_url", "lang"}
         data = {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
+        for path, default in _LATER_NESTED.items():
+            *parents, key = path
+            block = data
+            for p in parents:
+                block = block.get(p) if isinstance(block, dict) else None
+            if isinstance(block, dict) and block.get(key, object()) == default:
+                del block[key]
         return {k: v for k, v in data.items() if _LATER_DEFAULTS.get(k, object()) != v}
+
+
+def _with_scope(stages: list[Any]) -> list[Any]:
+    """The stage list with a ``scope`` stage after ``screen`` (first without one), unless it names one."""
+    names = [s if isinstance(s, str) else next(iter(s), None) if isinstance(s, dict) else None for s in stages]
+    if "scope" in names:
+        return stages
+    at = names.index("screen") + 1 if "screen" in names else 0
+    return [*stages[:at], "scope", *stages[at:]]
 
 
 def load_recipe(path: Path) -> dict[str, Any]:

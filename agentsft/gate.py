@@ -3,7 +3,8 @@
 Every record goes through, in order: the quality checks (``filters.quality.check_sample``: refusals, AI
 self-reference, not a task, toxicity, personal data, code and JSON that do not parse, language, fluency,
 repetition), the token limit (``tokens``), and — for tool traces and reasoning samples — the verifiers
-(``verify.run.verify_record``). Kept records are written in the input's own format; rejects carry line, stage,
+(``verify.run.verify_record``), and for samples grown from documents (``provenance.source``) the groundedness rules
+(``verify.groundedness``). Kept records are written in the input's own format; rejects carry line, stage,
 reason and detail. Both files are written atomically after every record is checked.
 """
 
@@ -91,6 +92,15 @@ def _verified(rec: dict[str, Any], registry) -> tuple[Reason, str] | None:
     return None if check.ok else (check.reason or Reason.TRACE_UNPARSABLE, check.detail)
 
 
+def _grounded(rec: dict[str, Any]) -> tuple[Reason, str] | None:
+    """A sample grown from a document (``provenance.source``): its answer's dates, numbers, names and quotes
+    must be in its chunk (``verify.groundedness``)."""
+    from agentsft.verify.groundedness import check_sample_record
+
+    found = check_sample_record(rec)
+    return None if found is None else (found.reason, found.detail)
+
+
 def check_record(rec: dict[str, Any], fmt: str, line: int, path: str, *, tokenizer=None, max_tokens=None,
                  registry=None) -> tuple[str, Reason, str] | None:
     """(stage, reason, detail) of the first failed check of one record; None when it passes them all."""
@@ -99,7 +109,8 @@ def check_record(rec: dict[str, Any], fmt: str, line: int, path: str, *, tokeniz
     except RecordError as exc:
         return Stage.FILTER.value, Reason.FIELD_INVALID, str(exc)
     for stage, check in ((Stage.QUALITY, lambda: _quality(seed)), (Stage.FILTER, lambda: _tokens(rec, tokenizer, max_tokens)),
-                         (Stage.VERIFY, lambda: _verified(rec, registry) if registry is not None else None)):
+                         (Stage.VERIFY, lambda: _verified(rec, registry) if registry is not None else None),
+                         (Stage.GROUNDED, lambda: _grounded(rec))):
         found = check()
         if found is not None:
             return stage.value, found[0], found[1]

@@ -9,6 +9,7 @@ from agentsft.graph.services import Services
 from agentsft.graph.state import GrowState
 from agentsft.schema import Candidate, Reject
 from agentsft.steps.commit import commit_batch
+from agentsft.steps.docpropose import propose_docs
 from agentsft.steps.propose import propose
 from agentsft.steps.stages import BoundStage
 
@@ -48,8 +49,12 @@ def propose_node(state: GrowState, svc: Services) -> GrowState:
     round_no = svc.store.last_round + 1
     base = _base(svc)
     branch = choose_branch(svc.branches, svc.store.accepted_by_branch(), svc.store.rounds())
-    cands, rejects = propose(demo_seeds(svc.seeds, svc.lang, branch.propose), svc.store.samples, svc.cfg,
-                             svc.lang, round_no, svc.llm, nonce=os.urandom(2).hex(), propose_cfg=branch.propose)
+    if svc.cfg.docs and branch.name == MAIN:  # documents as sources: the main branch proposes from chunks
+        cands, rejects = propose_docs(svc.cfg, svc.lang, round_no, svc.llm, svc.store.ledger_path,
+                                      nonce=os.urandom(2).hex())
+    else:
+        cands, rejects = propose(demo_seeds(svc.seeds, svc.lang, branch.propose), svc.store.samples, svc.cfg,
+                                 svc.lang, round_no, svc.llm, nonce=os.urandom(2).hex(), propose_cfg=branch.propose)
     if branch.name != MAIN:
         cands = [c.model_copy(update={"provenance": c.provenance.model_copy(update={"branch": branch.name})})
                  for c in cands]

@@ -123,3 +123,11 @@ from agentsft.steps.tokens_stage import TokenSettings, tokens_batch  # noqa: E40
 
 register_stage("tokens", TokenSettings)(tokens_batch)
 from agentsft.steps import diversity  # noqa: E402,F401  (registers the "paraphrase" and "evol" stages)
+from agentsft.steps.scope import SCOPE_PROMPTS, scope_batch  # noqa: E402
+
+register_stage("scope", prompts=SCOPE_PROMPTS)(scope_batch)
+from agentsft.steps.docpropose import DOC_PROMPTS, DocAnswerSettings, docanswer_batch  # noqa: E402
+from agentsft.steps.grounded import GROUNDED_PROMPTS, GroundedSettings, grounded_batch  # noqa: E402
+
+register_stage("docanswer", DocAnswerSettings, prompts=DOC_PROMPTS)(docanswer_batch)
+register_stage("grounded", GroundedSettings, prompts=GROUNDED_PROMPTS)(grounded_batch)
