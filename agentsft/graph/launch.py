@@ -86,6 +86,10 @@ def open_run(cfg: RunConfig) -> GrowRun:
     recipe = check_recipe(cfg)  # so does a bad stage list, model or tool name
     check_providers(cfg)  # and a provider class that does not import
     chats = make_chats(cfg)  # and kwargs a provider class rejects (building a model opens no connection)
+    if cfg.docs:  # and a document that is missing, unsupported or empty
+        from agentsft.docs.readers import read_documents
+
+        read_documents(cfg.docs)
     store = RunStore(cfg.out, lock=True)  # a second process on this directory stops here, having written nothing
     try:
         llm, desc = make_llm(cfg, store.cache_path, built=chats["main"])

@@ -143,6 +143,10 @@ class GrowRun:
         """What the run resolved that shapes its data (goes into the fingerprint)."""
         inputs = {"seeds": [file_sha256(p) for p in self.cfg.seeds], "lang": self.lang, "model": self.llm.model_id,
                   "prompts": prompt_digest(self.lang, self.cfg.prompt_version, self.prompt_names())}
+        if self.cfg.docs:  # documents count by content, like seeds: an edited document is a different run
+            from agentsft.docs.readers import resolve_paths
+
+            inputs["docs"] = [file_sha256(p) for p in resolve_paths(self.cfg.docs)]
         if len(self.llms) > 1:
             inputs["models"] = {name: llm.model_id for name, llm in sorted(self.llms.items())}
         return inputs
