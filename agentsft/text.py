@@ -49,3 +49,21 @@ def trim_to_sentence(text: str) -> str:
     token limit mid-sentence; ``""`` when no sentence ever finished."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     return text[: ends[-1]].rstrip() if ends else ""
+
+
+def json_object(text: str) -> dict | None:
+    """The JSON object a model's answer holds (code fences, a <think> block and words around it ignored), or None
+    when there is none. Parsed with ``json.loads`` only: never evaluated."""
+    import json
+
+    body = strip_think(text or "").strip()
+    if body.startswith("```"):
+        body = body.strip("`").split("\n", 1)[-1]
+    start, end = body.find("{"), body.rfind("}")
+    if start == -1 or end < start:
+        return None
+    try:
+        data = json.loads(body[start:end + 1])
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None

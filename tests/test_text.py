@@ -92,3 +92,13 @@ def test_strip_think_handles_none_and_plain_text():
 ])
 def test_trim_to_sentence(text, kept):
     assert trim_to_sentence(text) == kept
+
+
+def test_json_object_reads_the_object_a_model_wraps_in_words_fences_or_think():
+    from agentsft.text import json_object
+
+    assert json_object('好的：{"a": 1, "b": [2]} 以上') == {"a": 1, "b": [2]}
+    assert json_object('```json\n{"verdict": "supported"}\n```') == {"verdict": "supported"}
+    assert json_object('<think>{"draft": true}</think>{"final": 1}') == {"final": 1}
+    assert json_object("[1, 2]") is None and json_object("{not json}") is None and json_object("") is None
+    assert json_object('{"x": __import__("os")}') is None  # parsed, never evaluated

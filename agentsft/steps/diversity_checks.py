@@ -16,7 +16,7 @@ from agentsft.filters import check_instruction
 from agentsft.filters.quality_lexicon import ai_self_reference, not_a_task, refusal
 from agentsft.schema import normalise
 from agentsft.steps.parse import parse_instructions
-from agentsft.text import strip_think
+from agentsft.text import json_object, strip_think
 
 _MARKERS = Path(__file__).with_name("diversity_markers.json")
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$", re.M)
@@ -99,12 +99,7 @@ ANSWERABLE_FORMAT = {"type": "json_schema", "json_schema": {"name": "answerable"
 
 def parse_answerable(text: str) -> tuple[bool | None, str]:
     """(verdict, reason) from the answerability judge's JSON; (None, why) when it is not the JSON asked for."""
-    body = strip_think(text or "")
-    start, end = body.find("{"), body.rfind("}")
-    try:
-        data = json.loads(body[start:end + 1]) if start != -1 < end else None
-    except (ValueError, RecursionError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("answerable"), bool):
+    data = json_object(text)
+    if data is None or not isinstance(data.get("answerable"), bool):
         return None, f"answerability check unparsable: {text[:120]!r}"
     return data["answerable"], str(data.get("reason", ""))[:200]

@@ -14,7 +14,6 @@ not say" samples (``unanswerable: keep``; when only the judge found it, the answ
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +22,7 @@ from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reason, Reject, Stage
 from agentsft.steps.docpropose import answer_of, chunk_of
 from agentsft.steps.stages import model_of
+from agentsft.text import json_object
 from agentsft.verify.groundedness import CHECKS, check_grounded, not_stated
 
 GROUNDED_PROMPTS = ("ground_judge", "doc_not_stated")
@@ -47,14 +47,9 @@ class GroundedSettings(BaseModel):
 
 def parse_verdict(text: str) -> tuple[dict | None, str]:
     """({"verdict", "reason"}, "") or (None, why): a JSON object whose verdict is one of ``VERDICTS``."""
-    body = (text or "").strip()
-    start, end = body.find("{"), body.rfind("}")
-    try:
-        data = json.loads(body[start:end + 1]) if start != -1 < end else None
-    except (ValueError, RecursionError):
-        data = None
-    if not isinstance(data, dict):
-        return None, f"not a JSON object: {body[:120]!r}"
+    data = json_object(text)
+    if data is None:
+        return None, f"not a JSON object: {(text or '').strip()[:120]!r}"
     verdict = data.get("verdict")
     if not isinstance(verdict, str) or verdict.strip().lower().replace(" ", "_") not in VERDICTS:
         return None, f"verdict is {verdict!r}, not one of {', '.join(VERDICTS)}"

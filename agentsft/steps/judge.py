@@ -10,7 +10,6 @@ stored on the sample (``verification["judge"]``). Judge calls go through the sam
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agentsft.prompts import load_prompt
 from agentsft.schema import Candidate, Reason, Reject, Stage
 from agentsft.steps.stages import model_of
+from agentsft.text import json_object
 
 CRITERIA = ("helpfulness", "correctness", "groundedness", "structure", "language")
 JUDGE_PROMPTS = ("judge",)
@@ -40,8 +40,8 @@ def _task(c: Candidate) -> str:
     return f"{c.instruction}\n\n{c.input}" if c.input else c.instruction
 
 
-def _answer(c: Candidate) -> str:
-    """What is judged: the output, or the assistant turns of a conversation."""
+def answer_text(c: Candidate) -> str:
+    """What is judged or scored: the output, or the assistant turns of a conversation."""
     if c.messages:
         turns = [m.content or "" for m in c.messages if m.role == "assistant" and m.content]
         if turns:
@@ -51,15 +51,8 @@ def _answer(c: Candidate) -> str:
 
 def parse_scores(text: str) -> tuple[dict[str, Any] | None, str]:
     """(scores, "") or (None, why): a JSON object with an integer 1-10 for every criterion."""
-    body = text.strip()
-    if body.startswith("```"):
-        body = body.strip("`").split("\n", 1)[-1]
-    start, end = body.find("{"), body.rfind("}")
-    try:
-        data = json.loads(body[start:end + 1]) if start != -1 < end else None
-    except (ValueError, RecursionError):
-        data = None
-    if not isinstance(data, dict):
+    data = json_object(text)
+    if data is None:
         return None, f"not a JSON object: {text[:120]!r}"
     scores = {}
     for name in CRITERIA:
@@ -90,7 +83,7 @@ def judge_batch(batch: list[Candidate], svc, settings: JudgeSettings) -> tuple[l
     if not batch:
         return [], []
     prompt = load_prompt("judge", svc.lang, svc.cfg.prompt_version)
-    requests = [[{"role": "user", "content": prompt.render(task=_task(c), answer=_answer(c))}] for c in batch]
+    requests = [[{"role": "user", "content": prompt.render(task=_task(c), answer=answer_text(c))}] for c in batch]
     results = model_of(svc, settings.model).complete_many(requests, temperature=0.0, max_tokens=settings.max_tokens, seed=svc.cfg.seed,
                                 tag="judge", response_format=JUDGE_FORMAT)
     kept, rejects = [], []

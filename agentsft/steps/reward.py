@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agentsft.schema import Candidate, Reason, Reject, Stage
+from agentsft.steps.judge import answer_text
 
 
 class RewardSettings(BaseModel):
@@ -66,25 +67,17 @@ def _prompt(c: Candidate) -> str:
     return f"{c.instruction}\n\n{c.input}" if c.input else c.instruction
 
 
-def _answer(c: Candidate) -> str:
-    if c.messages:
-        turns = [m.content or "" for m in c.messages if m.role == "assistant" and m.content]
-        if turns:
-            return "\n\n".join(turns)
-    return c.output
-
-
 def _chat(c: Candidate) -> list[dict[str, str]]:
     if c.messages:
         return [{"role": m.role, "content": m.content or ""} for m in c.messages if m.role in ("system", "user", "assistant")]
-    return [{"role": "user", "content": _prompt(c)}, {"role": "assistant", "content": _answer(c)}]
+    return [{"role": "user", "content": _prompt(c)}, {"role": "assistant", "content": answer_text(c)}]
 
 
 def _encode(tokenizer, batch: list[Candidate], max_length: int):
     if getattr(tokenizer, "chat_template", None):
         texts = [tokenizer.apply_chat_template(_chat(c), tokenize=False) for c in batch]
         return tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-    return tokenizer([_prompt(c) for c in batch], [_answer(c) for c in batch], truncation="longest_first",
+    return tokenizer([_prompt(c) for c in batch], [answer_text(c) for c in batch], truncation="longest_first",
                      max_length=max_length, padding=True, return_tensors="pt")
 
 
