@@ -27,6 +27,22 @@ err = Console(stderr=True)
 out = Console()
 
 
+def optional_tokenizer(spec: str):
+    """The tokenizer ``spec`` names, None for 'none'; the offline default missing is a warning (no token counts),
+    any other tokenizer missing an error (``TokenizerError``)."""
+    from agentsft.tokens import TokenizerError, get_tokenizer, is_none_spec
+
+    if is_none_spec(spec):
+        return None
+    try:
+        return get_tokenizer(spec)
+    except TokenizerError as exc:
+        if spec.strip().lower() != "default":
+            raise
+        err.print(f"[yellow]warning:[/] no token counts: {exc}", markup=True, highlight=False, soft_wrap=True)
+        return None
+
+
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr, no traceback, a non-zero exit."""
     err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
@@ -146,19 +162,11 @@ def stats(
     import json
 
     from agentsft.stats import profile, profile_tables, stats_table, type_dataset, write_typed
-    from agentsft.tokens import TokenizerError, get_tokenizer, is_none_spec
+    from agentsft.tokens import TokenizerError
 
-    tok = None
     try:
         data = type_dataset(in_path, fmt=fmt, retype=retype)
-        if not is_none_spec(tokenizer):
-            try:
-                tok = get_tokenizer(tokenizer)
-            except TokenizerError as exc:
-                if tokenizer.strip().lower() != "default":
-                    raise
-                err.print(f"[yellow]warning:[/] no token counts: {exc}", markup=True, highlight=False,
-                          soft_wrap=True)
+        tok = optional_tokenizer(tokenizer)
         prof = profile(data, tok, mix=mix)
         if out_path is not None:
             write_typed(data, out_path)
@@ -313,17 +321,10 @@ def eval_cmd(
     """Report on a run or a dataset: funnel, task-type mix vs target, lengths and tokens, novelty, diversity,
     verification pass rates, judge scores, votes and cost; as HTML (--html), JSON (--json) and a short summary."""
     from agentsft.report import evaluate, write_outputs
-    from agentsft.tokens import TokenizerError, get_tokenizer, is_none_spec
+    from agentsft.tokens import TokenizerError
 
     try:
-        tok = None
-        if not is_none_spec(tokenizer):
-            try:
-                tok = get_tokenizer(tokenizer)
-            except TokenizerError as exc:
-                if tokenizer.strip().lower() != "default":
-                    raise
-                err.print(f"[yellow]warning:[/] no token counts: {exc}", markup=True, highlight=False, soft_wrap=True)
+        tok = optional_tokenizer(tokenizer)
         results = evaluate(in_path, against, fmt=fmt, tokenizer=tok, prices_path=str(prices) if prices else None,
                            mix_spec=mix, use_embedder=not no_embed)
         write_outputs(results, str(html_path) if html_path else None, str(json_path) if json_path else None)
