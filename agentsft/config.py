@@ -276,8 +276,9 @@ class RunConfig(BaseModel):
             raise ValueError("topics: a topics file needs a domain (--domain)")
         if self.topics is not None and not Path(self.topics).is_file():
             raise ValueError(f"topics: file not found: {self.topics}")
-        if self.domain:  # a scoped run filters every branch by scope (after screen, before the costly stages)
-            self.stages = _with_scope(self.stages)
+        if self.domain:  # a scoped run filters every branch by scope (after screen, before the costly stages) ...
+            if not self.docs:  # ... but documents: their chunks are the scope (the grounded stage holds answers to them)
+                self.stages = _with_scope(self.stages)
             for b in self.mix.values():
                 b.stages = _with_scope(b.stages)
         return self

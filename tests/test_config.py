@@ -251,3 +251,12 @@ def test_the_timeout_flag_wins_over_the_recipe(tmp_path):
     recipe.write_text("timeout: 30\n", encoding="utf-8")
     assert build_config(recipe, {"timeout": 900.0}).timeout == 900.0
     assert build_config(recipe, {"timeout": None}).timeout == 30.0
+
+
+def test_a_domain_adds_the_scope_stage_except_to_a_documents_main_branch(tmp_path):
+    scoped = RunConfig(domain="旅游客服")
+    assert scoped.stages[:2] == ["screen", "scope"]
+    docs = RunConfig(domain="社区生活服务", docs=[tmp_path],
+                     mix={"qa": {"share": 0.2, "stages": ["screen", "instances"]}})
+    assert "scope" not in docs.stages and docs.stages[-1] == "grounded"
+    assert docs.mix["qa"].stages == ["screen", "scope", "instances"]
