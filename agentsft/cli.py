@@ -153,7 +153,7 @@ def stats(
     fmt: str = typer.Option("auto", "--format", help="Force the input format."),
     retype: bool = typer.Option(False, "--retype", help="Type every record, even one that already has a task_type."),
     tokenizer: str = typer.Option("default", "--tokenizer", help="Token counts with: 'default' (offline: the embedded GGUF's vocabulary), 'hf:NAME_OR_PATH' (a Hugging Face tokenizer already on disk or in the HF cache), 'hf-online:NAME' (may download), 'gguf:PATH', a local tokenizer directory, or 'none' to skip tokens."),
-    mix: str = typer.Option("uniform", "--mix", help="Target task-type mix to measure the distance to: 'uniform' (over the types present), 'uniform-all' (over every type) or 'type=share,...' (e.g. qa=0.4,code=0.3,translation=0.3)."),
+    mix: Optional[str] = typer.Option(None, "--mix", help="Target task-type mix to measure the distance to: 'uniform' (over the types present), 'uniform-all' (over every type) or 'type=share,...' (e.g. qa=0.4,code=0.3,translation=0.3). Default: a run's own balance mix, else uniform."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the tables."),
 ) -> None:
     """Profile a dataset: counts by task type and language, user turns and length, token percentiles
@@ -161,13 +161,13 @@ def stats(
     write the records back typed."""
     import json
 
-    from agentsft.stats import profile, profile_tables, stats_table, type_dataset, write_typed
+    from agentsft.stats import profile, profile_tables, run_mix_spec, stats_table, type_dataset, write_typed
     from agentsft.tokens import TokenizerError
 
     try:
         data = type_dataset(in_path, fmt=fmt, retype=retype)
         tok = optional_tokenizer(tokenizer)
-        prof = profile(data, tok, mix=mix)
+        prof = profile(data, tok, mix=mix or run_mix_spec(in_path) or "uniform")
         if out_path is not None:
             write_typed(data, out_path)
     except (InputError, ValueError, OSError, TokenizerError) as exc:

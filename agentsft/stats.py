@@ -266,6 +266,24 @@ def profile(data: TypedDataset, tokenizer: Any = None, mix: str | None = "unifor
     return result
 
 
+def run_mix_spec(path: str | os.PathLike[str]) -> str | None:
+    """The task-type mix a run aimed for, in ``--mix`` syntax (``qa=0.1,code=0.1,...``): its ``balance`` block's
+    shares for its language, when ``path`` is a run directory (or its samples file) whose manifest has one."""
+    from agentsft.config import BalanceConfig
+
+    p = Path(path)
+    manifest = (p if p.is_dir() else p.parent) / "manifest.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    balance = (data.get("config") or {}).get("balance") if isinstance(data, dict) else None
+    if balance is None:
+        return None
+    shares = BalanceConfig.model_validate(balance).shares(data.get("lang"))
+    return ",".join(f"{t}={v:.6g}" for t, v in shares.items())
+
+
 def topic_coverage(data: TypedDataset) -> dict[str, Any] | None:
     """Samples per domain topic (``provenance.topic``) of a scoped run, with the topics of the run's
     ``topics.txt`` that have none yet; the total variation distance to an even spread over the topics.

@@ -3,9 +3,12 @@
 import json
 from collections import Counter
 
+import pytest
 from fakes import BalancedChat
+from typer.testing import CliRunner
 from grow_runs import lines, make_run
 
+from agentsft.cli import app
 from agentsft.steps.balance import focus_types, quota
 
 
@@ -30,6 +33,12 @@ def test_a_skewed_seed_file_ends_within_ten_points_of_the_uniform_mix(tmp_path):
     assert all(abs(mix.get(t, 0) / 30 - 0.1) <= 0.10 for t in run.cfg.balance.shares()), mix
     assert len(mix) >= 8 and max(mix.values()) <= quota(0.1, 30, 0.1)
     assert summary.reasons.get("type_quota_full", 0) > 0
+    stats = CliRunner().invoke(app, ["stats", str(out), "--json", "--tokenizer", "none"])  # and stats shows it
+    assert stats.exit_code == 0, stats.output
+    prof = json.loads(stats.output)
+    assert prof["mix"]["spec"].count("=0.1") == 10 and prof["mix"]["tvd"] <= 0.25
+    rows = {r["task_type"]: r for r in prof["mix"]["types"]}
+    assert all(rows[t]["count"] == n and rows[t]["target"] == pytest.approx(0.1) for t, n in mix.items())
 
 
 def test_calls_of_one_round_ask_for_different_types():
