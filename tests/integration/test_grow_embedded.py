@@ -47,9 +47,9 @@ def test_a_judged_run_on_the_embedded_model_scores_and_counts_every_sample(tmp_p
     """graphs/judged.yaml on the embedded model: every accepted sample carries the judge's rubric scores and its
     token counts; every judged-out candidate is a recorded judge reject."""
     out = tmp_path / "judged"
-    proc = run_grow("--recipe", "graphs/judged.yaml", "--seeds", "seeds/zh.jsonl", "--target", "3", "--out", str(out))
+    proc = run_grow("--recipe", "graphs/judged.yaml", "--seeds", "seeds/zh.jsonl", "--target", "2", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    check_run(out, 3)
+    check_run(out, 2)
     for sample in read_jsonl(out / "samples.jsonl"):
         judge, tokens = sample["verification"]["judge"], sample["verification"]["tokens"]
         assert all(1 <= judge[k] <= 10 for k in ("helpfulness", "correctness", "groundedness", "structure", "language"))
