@@ -270,14 +270,10 @@ def run_mix_spec(path: str | os.PathLike[str]) -> str | None:
     """The task-type mix a run aimed for, in ``--mix`` syntax (``qa=0.1,code=0.1,...``): its ``balance`` block's
     shares for its language, when ``path`` is a run directory (or its samples file) whose manifest has one."""
     from agentsft.config import BalanceConfig
+    from agentsft.io.exports import read_manifest
 
-    p = Path(path)
-    manifest = (p if p.is_dir() else p.parent) / "manifest.json"
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    balance = (data.get("config") or {}).get("balance") if isinstance(data, dict) else None
+    data = read_manifest(path) or {}
+    balance = (data.get("config") or {}).get("balance")
     if balance is None:
         return None
     shares = BalanceConfig.model_validate(balance).shares(data.get("lang"))
