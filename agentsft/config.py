@@ -187,15 +187,28 @@ class ModelSpec(BaseModel):
 DEFAULT_STAGES: list[Any] = ["screen", "classify", "instances"]
 # With documents as sources the answers come from the chunk (docanswer), never from 'instances'.
 DOCS_STAGES: list[Any] = ["screen", "classify", "docanswer", "quality", "grounded"]
-# Settings added after runs were made: left out of the fingerprint while they keep their defaults, so those
-# runs still resume.
-_LATER_DEFAULTS: dict[str, Any] = {"stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None},
-                                   "tools": [], "models": {}, "mix": {}, "balance": None,
-                                   "domain": None, "topics": None, "docs": [], "seed_sample": None, "scope": None,
-                                   "docs_options": None}
+# Settings added after runs were made: (block, ..., key) -> default. While a setting keeps its default it is left
+# out of the fingerprint, so runs made before it existed still resume. (A model's provider and kwargs are left out
+# the same way by ModelSpec's serializer, since they sit under any model name.)
+_LATER: dict[tuple[str, ...], Any] = {
+    **{(key,): default for key, default in {
+        "stages": DEFAULT_STAGES, "propose": {"prompt": "propose", "demo_types": None}, "tools": [], "models": {},
+        "mix": {}, "balance": None, "domain": None, "topics": None, "docs": [], "seed_sample": None, "scope": None,
+        "docs_options": None}.items()},
+    ("balance", "by_lang"): {},
+}
 
-# The same for settings added inside a block: (block, ..., key) -> the default left out of the fingerprint.
-_LATER_NESTED: dict[tuple[str, ...], Any] = {("balance", "by_lang"): {}}
+
+def _drop_later_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the settings of ``_LATER`` that hold their default (nested ones first)."""
+    for path, default in sorted(_LATER.items(), key=lambda kv: -len(kv[0])):
+        *parents, key = path
+        block: Any = data
+        for p in parents:
+            block = block.get(p) if isinstance(block, dict) else None
+        if isinstance(block, dict) and key in block and block[key] == default:
+            del block[key]
+    return data
 
 
 class RunConfig(BaseModel):
@@ -299,15 +312,7 @@ class RunConfig(BaseModel):
         resolved model and endpoint, the language as resolved (all in ``fingerprint``'s ``inputs``)."""
         skip = {"out", "resume", "force", "target", "concurrency", "max_candidates", "recipe", "timeout",
                 "seeds", "model", "base_url", "lang"}
-        data = {k: v for k, v in self.model_dump(mode="json").items() if k not in skip}
-        for path, default in _LATER_NESTED.items():
-            *parents, key = path
-            block = data
-            for p in parents:
-                block = block.get(p) if isinstance(block, dict) else None
-            if isinstance(block, dict) and block.get(key, object()) == default:
-                del block[key]
-        return {k: v for k, v in data.items() if _LATER_DEFAULTS.get(k, object()) != v}
+        return _drop_later_defaults({k: v for k, v in self.model_dump(mode="json").items() if k not in skip})
 
 
 def _with_scope(stages: list[Any]) -> list[Any]:
