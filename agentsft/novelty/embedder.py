@@ -159,8 +159,10 @@ class Embedder:
         encode each candidate's instruction: the second is free)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with _LOCK:
-            todo = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        with _LOCK:  # the remembered vectors are taken now: encoding the rest may push them out of memory
+            known = {t: self._recent[t] for t in dict.fromkeys(texts) if t in self._recent}
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        fresh: dict[str, np.ndarray] = {}
         if todo:
             vecs = np.ascontiguousarray(self._load().encode([self.prefix + t for t in todo], self.batch_size),
                                         dtype=np.float32)
@@ -169,11 +171,8 @@ class Embedder:
                     self._recent[text] = vec
                 while len(self._recent) > RECENT:
                     self._recent.popitem(last=False)
-                fresh = dict(zip(todo, vecs))
-        else:
-            fresh = {}
-        with _LOCK:
-            return np.stack([fresh[t] if t in fresh else self._recent[t] for t in texts]).astype(np.float32)
+            fresh = dict(zip(todo, vecs))
+        return np.stack([fresh[t] if t in fresh else known[t] for t in texts]).astype(np.float32)
 
 
 def get_embedder(model: str = DEFAULT, max_seq_length: int = 128, batch_size: int = 64,

@@ -32,3 +32,15 @@ def test_the_memory_is_bounded(monkeypatch):
     e.encode(["a", "b", "c"])
     e.encode(["a"])
     assert e._model.seen == ["a", "b", "c", "a"] and len(e._recent) == 2
+
+
+def test_a_remembered_text_pushed_out_by_the_same_call_still_comes_back(monkeypatch):
+    """One call with a remembered text and more new texts than the memory holds: encoding the new ones evicts
+    the remembered one before the answer is put together (this raised KeyError on 8k real pairs)."""
+    monkeypatch.setattr(emb, "RECENT", 2)
+    e = emb.Embedder("all-MiniLM-L6-v2")
+    e._model = _Counting()
+    e.encode(["a"])
+    out = e.encode(["a", "bb", "ccc", "dddd"])
+    assert e._model.seen == ["a", "bb", "ccc", "dddd"]
+    assert out[:, 0].tolist() == [1, 2, 3, 4]
