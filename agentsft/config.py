@@ -49,9 +49,11 @@ class NoveltyConfig(BaseModel):
     batch_size: int = Field(default=64, ge=1)
     prefix: str = Field(default="", description="text prepended before encoding (e.g. 'query: ' for e5 models "
                         "loaded through sentence-transformers; the default e5 adds it itself)")
-    judge: Literal["blend", "threshold"] = Field(
+    judge: Literal["blend", "questions", "threshold"] = Field(
         default="blend", description="blend: learned duplicate probability over cosine, overlap and content "
-        "signals (see evals/); threshold: plain cosine against embedding_threshold")
+        "signals (see evals/); questions: the same fitted on question-matching pairs, also weighing the two "
+        "vectors (stricter: an added modifier makes a new question; zh with the default embedder, else as blend); "
+        "threshold: plain cosine against embedding_threshold")
     pair_threshold: float | None = Field(default=None, ge=0, le=1, description="duplicate probability cut "
                                          "for the blend judge (default: tuned per embedder and language)")
     cos_floor: dict[str, float] | None = Field(default=None, description="cosine below which a neighbour is "

@@ -124,7 +124,8 @@ def _judged(emb, rows: list[dict], lang: str, judge: str) -> list[bool]:
     va, vb = emb.encode([r["a"] for r in rows]), emb.encode([r["b"] for r in rows])
     gate = NoveltyEngine(emb, judge=judge)
     gate.df = df
-    return [not gate._judge(r["a"], [("b", r["b"], float(c))]).novel for r, c in zip(rows, (va * vb).sum(1))]
+    return [not gate._judge(r["a"], [("b", r["b"], float(c))], (u, {"b": v})).novel
+            for r, c, u, v in zip(rows, (va * vb).sum(1), va, vb)]
 
 
 def bench_pr(embedder: str = "default") -> dict:
@@ -136,7 +137,7 @@ def bench_pr(embedder: str = "default") -> dict:
     for lang in ("zh", "en"):
         real = [r for r in real_pairs.load(lang) if r["split"] == "measure"]
         tmpl = template_pairs.load(lang)
-        for judge in ("blend", "threshold"):
+        for judge in ("blend", "questions", "threshold"):
             out[(lang, judge, "real measure")] = real_pairs.prf(_judged(emb, real, lang, judge), real)
             pred = _judged(emb, tmpl, lang, judge)
             for split in ("train", "test"):

@@ -14,7 +14,8 @@ For each candidate (in batch order):
    IDF over the indexed texts; a slot substitution such as 春天 → 秋天 needs cosine ≥ ``slot_cos``); the best ≥
    ``pair_threshold[lang]`` → ``duplicate_near``, by gate ``lexical``
    when its shingle Jaccard ≥ ``lexical_threshold[lang]`` (a near-copy), else ``embedding``; ``score`` is
-   the probability.
+   the probability. ``judge="questions"`` is the same judge fitted on question-matching pairs (Chinese, default
+   embedder: it also weighs the two vectors element-wise; an added modifier makes a new question).
 
    ``judge="threshold"`` (and the lexical-only gate, ``embedder=None``) keeps the plain rules: a neighbour
    whose content differs (``lexical.content_diff``, incl. the slot check) is vetoed; then shingle Jaccard ≥
@@ -38,15 +39,16 @@ from agentsft.novelty.base import Decision
 from agentsft.novelty.embedder import Embedder
 from agentsft.novelty.index import VectorIndex
 from agentsft.novelty.lexical import content_diff, content_units, jaccard, pair_lang, shingles
-from agentsft.novelty.pairscore import DocFreq, Profile, features, hard_veto, judge_params, probability, text_grams
+from agentsft.novelty.pairscore import (DocFreq, Profile, features, hard_veto, judge_params, probability, text_grams,
+                                        uses_vectors)
 from agentsft.schema import Reason, normalise
 
 DEFAULT_LEXICAL_THRESHOLD = {"zh": 0.5, "en": 0.5}
 
 
-def defaults_for(embedder: str | None) -> dict[str, dict[str, float]]:
+def defaults_for(embedder: str | None, variant: str = "blend") -> dict[str, dict[str, float]]:
     """The judge's thresholds for ``embedder`` (per language): pair probability, cosine floor, plain cosine."""
-    params = judge_params(embedder)
+    params = judge_params(embedder, variant)
     return {"pair_threshold": {lang: m["threshold"] for lang, m in params.items()},
             "cos_floor": {lang: m["cos_floor"] for lang, m in params.items()},
             "embedding_threshold": {lang: m["cos_threshold"] for lang, m in params.items()}}
@@ -81,12 +83,13 @@ class NoveltyEngine:
         self.use_lexical = lexical
         self.content_check = content_check
         name = embedder.model_name if embedder is not None else None
-        self.params = judge_params(name)  # weights + thresholds keyed by the embedder (safe fallback if unknown)
-        tuned = defaults_for(name)
+        if judge not in ("blend", "questions", "threshold"):
+            raise ValueError(f"judge must be 'blend', 'questions' or 'threshold', not {judge!r}")
+        # weights + thresholds keyed by the embedder (safe fallback if unknown)
+        self.params = judge_params(name, "questions" if judge == "questions" else "blend")
+        tuned = defaults_for(name, "questions" if judge == "questions" else "blend")
         self.embedding_threshold = {**tuned["embedding_threshold"], **(embedding_threshold or {})}
         self.lexical_threshold = {**DEFAULT_LEXICAL_THRESHOLD, **(lexical_threshold or {})}
-        if judge not in ("blend", "threshold"):
-            raise ValueError(f"judge must be 'blend' or 'threshold', not {judge!r}")
         self.judge = judge
         self.pair_threshold = {**tuned["pair_threshold"], **(pair_threshold or {})}
         self.cos_floor = {**tuned["cos_floor"], **(cos_floor or {})}
@@ -120,7 +123,7 @@ class NoveltyEngine:
             if id in self._texts:
                 return
             self._texts[id] = text
-            if self.embedder is not None and self.judge == "blend":
+            if self.embedder is not None and self.judge != "threshold":
                 self.df.add(text_grams(text))
             if self.embedder is None:
                 return
@@ -149,6 +152,7 @@ class NoveltyEngine:
                     todo.append(i)
             neighbours = self._pool_neighbours([items[i][1] for i in todo])
             vecs = neighbours.pop("vecs", None)
+            pair_vecs: dict[str, np.ndarray] = neighbours.pop("nvecs", {})  # for a judge with vector weights
             accepted: list[int] = []  # positions in todo of earlier novel items
             for pos, i in enumerate(todo):
                 cid, text = items[i]
@@ -157,7 +161,9 @@ class NoveltyEngine:
                     pid, ptext = items[todo[prev]]
                     cos = float(vecs[pos] @ vecs[prev]) if vecs is not None else None
                     cands.append((pid, ptext, cos))
-                d = self._judge(text, cands)
+                    if vecs is not None:
+                        pair_vecs[pid] = vecs[prev]
+                d = self._judge(text, cands, None if vecs is None else (vecs[pos], pair_vecs))
                 decisions[i] = d
                 if d.novel:
                     accepted.append(pos)
@@ -169,10 +175,11 @@ class NoveltyEngine:
             return decisions  # type: ignore[return-value]
 
     # --- judging -----------------------------------------------------------------------------------
-    def _judge(self, text: str, cands: list[tuple[str, str, float | None]]) -> Decision:
-        """``cands``: (id, text, cosine or None)."""
-        if self.embedder is not None and self.judge == "blend":
-            return self._judge_blend(text, cands)
+    def _judge(self, text: str, cands: list[tuple[str, str, float | None]],
+               vectors: tuple[np.ndarray, dict[str, np.ndarray]] | None = None) -> Decision:
+        """``cands``: (id, text, cosine or None); ``vectors``: the text's vector and its neighbours' by id."""
+        if self.embedder is not None and self.judge != "threshold":
+            return self._judge_blend(text, cands, vectors)
         best_cos = max((c for _, _, c in cands if c is not None), default=None)
         if not cands:
             return Decision(novel=True, gate=self.name, score=best_cos)
@@ -198,7 +205,8 @@ class NoveltyEngine:
                             gate="embedding")
         return Decision(novel=True, gate=self.name, score=None if best_cos is None else round(best_cos, 4))
 
-    def _judge_blend(self, text: str, cands: list[tuple[str, str, float | None]]) -> Decision:
+    def _judge_blend(self, text: str, cands: list[tuple[str, str, float | None]],
+                     vectors: tuple[np.ndarray, dict[str, np.ndarray]] | None) -> Decision:
         best_cos = max((c for _, _, c in cands if c is not None), default=None)
         me: Profile | None = None
         min_floor = min(self.cos_floor.values())
@@ -222,7 +230,10 @@ class NoveltyEngine:
             f = features(me, other, cos, lang, self.df)
             if f[-1] and cos < self.params[lang].get("slot_cos", 0.0):
                 continue  # a slot substitution (春天 → 秋天) under the guard cosine: a template clone, not a twin
-            p = probability(f, lang, self.params)
+            pair = (vectors[0], vectors[1][nid]) if vectors and nid in vectors[1] else None
+            if pair is None and uses_vectors(self.params[lang]):
+                continue  # no vector to weigh (cannot happen with an embedder): never merge blind
+            p = probability(f, lang, self.params, pair)
             if p >= self.pair_threshold[lang] and (best is None or p > best[0]):
                 best = (p, nid, f[1], lang)
         if best is not None:
@@ -244,6 +255,8 @@ class NoveltyEngine:
         # keep the batch's vectors: what the caller then accepts and add()s is indexed without re-encoding
         self._vec_cache = dict(zip(texts, vecs)) if vecs is not None else {}
         hits: list[list[tuple[str, str, float]]] = [[] for _ in texts]
+        nvecs: dict[str, np.ndarray] = {}
+        want_vecs = any(uses_vectors(m) for m in self.params.values())
         if vecs is not None and self._index is not None and len(self._index):
             scores, pos = self._index.search(vecs, self.top_k)
             for q in range(len(texts)):
@@ -254,7 +267,9 @@ class NoveltyEngine:
                     ntext = self._texts.get(nid)
                     if ntext is not None:
                         hits[q].append((nid, ntext, float(s)))
-        return {"hits": hits, "vecs": vecs}
+                        if want_vecs and nid not in nvecs:
+                            nvecs[nid] = self._index.vector(p)
+        return {"hits": hits, "vecs": vecs, "nvecs": nvecs}
 
     # --- index upkeep ------------------------------------------------------------------------------
     @property

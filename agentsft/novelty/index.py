@@ -64,6 +64,10 @@ class VectorIndex:
             self.index.hnsw.efSearch = max(self.ef_search, k)
         return self.index.search(np.ascontiguousarray(vecs, dtype=np.float32), k)
 
+    def vector(self, pos: int) -> np.ndarray:
+        """The stored vector at ``pos`` (a position ``search`` returned)."""
+        return self.index.reconstruct(int(pos))
+
     # --- persistence -------------------------------------------------------------------------------
     def save(self, run_dir: Path, meta: dict) -> None:
         run_dir = Path(run_dir)

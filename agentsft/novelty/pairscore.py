@@ -37,16 +37,21 @@ HARD = ("numbers differ", "languages differ", "names differ")
 FEATURES = ("cos", "jac", "cjac", "ccont", "wjac", "wmin", "span", "mid", "slot")
 
 
-def judge_params(embedder: str | None) -> dict[str, dict]:
+def judge_params(embedder: str | None, variant: str = "blend") -> dict[str, dict]:
     """Weights, probability threshold, cosine floor and plain-cosine threshold per language for ``embedder``.
 
     Keyed by the canonical embedder name (``embedder.canonical``); an embedder nobody fitted gets the safe
-    ``fallback`` (high thresholds: it flags fewer pairs rather than merging distinct ones).
+    ``fallback`` (high thresholds: it flags fewer pairs rather than merging distinct ones). ``variant``
+    ``"questions"``: the judge fitted on question-matching pairs (``questions`` in the table), where one was fitted
+    for that embedder and language; the blend elsewhere.
     """
     from agentsft.novelty.embedder import canonical
 
     table = vocab.judge_table()
-    return table["embedders"].get(canonical(embedder), table["fallback"]) if embedder else table["fallback"]
+    params = table["embedders"].get(canonical(embedder), table["fallback"]) if embedder else table["fallback"]
+    if variant == "questions" and embedder:
+        params = {**params, **table.get("questions", {}).get(canonical(embedder), {})}
+    return params
 
 
 def fitted(embedder: str | None) -> bool:
@@ -139,7 +144,10 @@ def features(a: Profile, b: Profile, cos: float, lang: str, df: DocFreq | None) 
             float(d.why == "slot differs")]
 
 
-def decide(feats: list[float], hard: str, lang: str, weights: dict | None = None) -> bool:
+Pair = tuple[np.ndarray, np.ndarray]  # the two texts' unit vectors, for a judge with vector weights
+
+
+def decide(feats: list[float], hard: str, lang: str, weights: dict | None = None, pair: Pair | None = None) -> bool:
     """The judge's verdict on one pair: no hard veto, cosine over the floor, no slot substitution under
     ``slot_cos`` (a template clone: 春天 → 秋天), and a duplicate probability over the threshold."""
     m = (weights or WEIGHTS)[lang]
@@ -148,10 +156,23 @@ def decide(feats: list[float], hard: str, lang: str, weights: dict | None = None
         return False
     if feats[FEATURES.index("slot")] and cos < m.get("slot_cos", 0.0):
         return False
-    return probability(feats, lang, weights) >= m["threshold"]
+    return probability(feats, lang, weights, pair) >= m["threshold"]
 
 
-def probability(feats: list[float], lang: str, weights: dict | None = None) -> float:
+def uses_vectors(m: dict) -> bool:
+    """Whether a judge (one language's parameters) also weighs the pair's vectors (``vec``: ``diff`` weights on
+    |u - v| and ``prod`` weights on u * v, per dimension)."""
+    return "vec" in m
+
+
+def probability(feats: list[float], lang: str, weights: dict | None = None, pair: Pair | None = None) -> float:
+    """The duplicate probability: a logistic model of the features and, for a judge fitted with vector weights,
+    of the element-wise |u - v| and u * v of the pair's vectors (required then: a missing pair is an error)."""
     m = (weights or WEIGHTS)[lang]
     z = m["bias"] + sum(w * f for w, f in zip(m["w"], feats))
+    if uses_vectors(m):
+        if pair is None:
+            raise ValueError("this judge weighs the pair's vectors: pass pair=(u, v)")
+        u, v = pair
+        z += float(np.abs(u - v) @ m["_diff"] + (u * v) @ m["_prod"])
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))

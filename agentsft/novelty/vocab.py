@@ -64,4 +64,13 @@ def languages() -> dict[str, set[str]]:
 
 @lru_cache(maxsize=1)
 def judge_table() -> dict[str, Any]:
-    return read_json("judge.json")
+    """``judge.json``; a judge with vector weights also gets them as arrays (``_diff``, ``_prod``)."""
+    import numpy as np
+
+    table = read_json("judge.json")
+    for langs in [*table["embedders"].values(), *table.get("questions", {}).values(), table["fallback"]]:
+        for m in langs.values():
+            if "vec" in m:
+                m["_diff"] = np.asarray(m["vec"]["diff"], dtype=np.float32)
+                m["_prod"] = np.asarray(m["vec"]["prod"], dtype=np.float32)
+    return table

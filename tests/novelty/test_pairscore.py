@@ -1,8 +1,14 @@
 """The pair judge: template clones (a substituted slot) are new, rewordings and light edits are duplicates."""
 
+import math
+
+import numpy as np
+import pytest
+
 from agentsft.novelty.engine import NoveltyEngine
 from agentsft.novelty.factory import make_gate
-from agentsft.novelty.pairscore import FEATURES, WEIGHTS, DocFreq, Profile, features, hard_veto, text_grams
+from agentsft.novelty.pairscore import (FEATURES, WEIGHTS, DocFreq, Profile, features, hard_veto, judge_params,
+                                        probability, text_grams, uses_vectors)
 
 
 def _gate(embedder, seeds):
@@ -66,3 +72,57 @@ def test_threshold_judge_still_available(embedder):
     gate.add("s", "Explain why the sky is blue.")
     ds = gate.check_batch([("c", "Please explain why the sky is blue")])
     assert not ds[0].novel and ds[0].gate in ("lexical", "embedding")
+
+
+def _vector_judge(diff: float, prod: float, dim: int = 4) -> dict:
+    return {"x": {"bias": 0.0, "w": [0.0] * len(FEATURES), "threshold": 0.5, "cos_floor": 0.0,
+                  "vec": {"diff": [diff] * dim, "prod": [prod] * dim},
+                  "_diff": np.full(dim, diff, np.float32), "_prod": np.full(dim, prod, np.float32)}}
+
+
+def test_probability_weighs_the_pair_vectors():
+    u, v = np.array([0.5, 0.5, 0.5, 0.5], np.float32), np.array([0.5, 0.5, 0.5, -0.5], np.float32)
+    feats = [0.0] * len(FEATURES)
+    # z = diff * sum|u - v| + prod * sum(u * v) = 2 * 1.0 + 1 * 0.5
+    assert math.isclose(probability(feats, "x", _vector_judge(2.0, 1.0), (u, v)), 1 / (1 + math.exp(-2.5)),
+                        rel_tol=1e-6)
+    assert probability(feats, "x", _vector_judge(-2.0, 0.0), (u, v)) < 0.5
+    with pytest.raises(ValueError, match="pair"):
+        probability(feats, "x", _vector_judge(1.0, 1.0))
+
+
+def test_engine_hands_pool_and_batch_vectors_to_a_vector_judge(embedder):
+    """The engine passes the stored (FAISS) vector of a pool neighbour and the vector of an earlier candidate of
+    the same batch: a judge whose vector weights veto everything turns both duplicates into novel ones."""
+    gate = _gate(embedder, ["写一首关于春天的诗"])
+    batch = [("c1", "帮我写首和春天有关的小诗"), ("c2", "Explain why the sky is blue."), ("c3", "Please explain why the sky is blue")]
+    assert [d.novel for d in gate.check_batch(batch)] == [False, True, False]
+    dim = embedder.encode(["x"]).shape[1]
+    veto = {lang: {**m, **_vector_judge(0.0, -100.0, dim)["x"]} for lang, m in gate.params.items()}
+    gate.params = veto
+    assert [d.novel for d in gate.check_batch(batch)] == [True, True, True]
+    gate.params = {lang: {**m, **_vector_judge(0.0, 100.0, dim)["x"], "bias": m["bias"]} for lang, m in veto.items()}
+    assert [d.novel for d in gate.check_batch(batch)] == [False, True, False]
+
+
+def test_shipped_questions_judge_weighs_vectors_in_zh_only(embedder):
+    blend, questions = judge_params(embedder.model_name), judge_params(embedder.model_name, "questions")
+    dim = embedder.encode(["x"]).shape[1]
+    assert uses_vectors(questions["zh"]) and questions["zh"]["_diff"].shape == questions["zh"]["_prod"].shape == (dim,)
+    assert not uses_vectors(blend["zh"]) and not uses_vectors(blend["en"])
+    assert questions["en"] == blend["en"]  # no English design beat the blend on question pairs: it falls back
+
+
+def _same(embedder, judge, a, b):
+    gate = NoveltyEngine(embedder, judge=judge)
+    gate.add("s", a)
+    return not gate.check_batch([("c", b)])[0].novel
+
+
+def test_questions_judge_keeps_apart_what_question_matching_calls_different(embedder):
+    """LCQMC-style pairs: asking about another character of the same idiom is another question for the questions
+    judge, a near-copy for the blend (which SFT de-duplication wants to merge light edits)."""
+    for a, b in [("无缘无故的缘", "无缘无故的故是什么意思"), ("思念是什么意思", "思念的念是什么意思")]:
+        assert _same(embedder, "blend", a, b) and not _same(embedder, "questions", a, b)
+    assert _same(embedder, "questions", "怎么把微信聊天记录导出来", "如何导出微信聊天记录")
+    assert not _same(embedder, "questions", "中国的人口有多少", "美国的人口有多少")
