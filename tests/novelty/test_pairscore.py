@@ -126,3 +126,11 @@ def test_questions_judge_keeps_apart_what_question_matching_calls_different(embe
         assert _same(embedder, "blend", a, b) and not _same(embedder, "questions", a, b)
     assert _same(embedder, "questions", "怎么把微信聊天记录导出来", "如何导出微信聊天记录")
     assert not _same(embedder, "questions", "中国的人口有多少", "美国的人口有多少")
+
+
+def test_recipe_selects_the_questions_judge(embedder):
+    gate = make_gate({"judge": "questions", "persist": False}, None)
+    assert gate.judge == "questions" and uses_vectors(gate.params["zh"])
+    assert gate.pair_threshold["zh"] == judge_params(embedder.model_name, "questions")["zh"]["threshold"]
+    gate.add("s", "思念是什么意思")
+    assert gate.check_batch([("c", "思念的念是什么意思")])[0].novel
