@@ -3,6 +3,7 @@
     .venv/bin/python -m evals.bench_diversity                       # embedded model, 40 seeds per language
     .venv/bin/python -m evals.bench_diversity --n 10 --show 10      # smaller; print 10 rewrites per operator
     .venv/bin/python -m evals.bench_diversity --base-url http://127.0.0.1:8000/v1 --model Qwen2.5-7B-Instruct
+    AGENTSFT_GGUF=/path/model.gguf .venv/bin/python -m evals.bench_diversity --file en=dolly.jsonl   # other data
 
 Data: a fixed subset (``--n`` per language, drawn with ``random.Random(--seed)``) of the instructions of
 ``seeds/zh.jsonl`` and ``seeds/en.jsonl``. Each operator runs as the real stage (same prompts, checks and novelty
@@ -56,8 +57,12 @@ def mean_len(texts: list[str], lang: str) -> float:
     return sum(len(units(t, lang)) for t in texts) / max(1, len(texts))
 
 
-def subset(lang: str, n: int, seed: int) -> tuple[list[dict], list[dict]]:
-    rows = [json.loads(line) for line in SEEDS[lang].read_text(encoding="utf-8").splitlines() if line.strip()]
+def subset(lang: str, n: int, seed: int, path: Path | None = None) -> tuple[list[dict], list[dict]]:
+    """``n`` rows drawn reproducibly from the language's seed file (or ``path``: JSONL rows with an ``instruction``),
+    and the rest (the novelty gate's pool)."""
+    rows = [json.loads(line) for line in (path or SEEDS[lang]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if path is not None:  # an instruction and an id are all this needs (our typing sets have no outputs)
+        rows = [{"id": f"{path.stem}_{k}", "instruction": r["instruction"]} for k, r in enumerate(rows, 1)]
     picked = set(random.Random(seed).sample(range(len(rows)), min(n, len(rows))))
     return [r for i, r in enumerate(rows) if i in picked], [r for i, r in enumerate(rows) if i not in picked]
 
@@ -128,7 +133,10 @@ def main(argv: list[str] | None = None) -> None:
                     "core; 1 is faster on a busy machine, where threads wait for each other)")
     ap.add_argument("--show", type=int, default=0, help="print this many rewrites per set")
     ap.add_argument("--cache", default=":memory:", help="an LLM request cache file (reruns pay nothing)")
+    ap.add_argument("--file", action="append", default=[], metavar="LANG=PATH", help="draw that language's "
+                    "instructions from PATH (JSONL rows with an 'instruction') instead of seeds/LANG.jsonl")
     args = ap.parse_args(argv)
+    files = {k: Path(v) for k, v in (f.split("=", 1) for f in args.file)}
     model = args.model if args.base_url or args.model else "embedded"
     chat, desc = make_chat_model(model=model, base_url=args.base_url, temperature=0.7, max_tokens=256,
                                  seed=args.seed)
@@ -140,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     stage_sets = {"paraphrase": [{"paraphrase": keep}], "evol": [{"evol": keep}],
                   "both": [{"evol": keep}, {"paraphrase": keep}]}
     for lang in args.langs.split(","):
-        rows, pool = subset(lang, args.n, args.seed)
+        rows, pool = subset(lang, args.n, args.seed, files.get(lang))
         before = [Candidate(id=r["id"], lang=lang, instruction=r["instruction"]) for r in rows]
         results = {}
         for name in args.sets.split(","):

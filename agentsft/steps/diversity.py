@@ -65,6 +65,8 @@ class RewriteSettings(BaseModel):
                         "(a JSON verdict; for capable endpoints)")
     temperature: float = Field(default=0.7, ge=0, le=2)
     max_tokens: int = Field(default=256, ge=16)
+    keep_details: bool = Field(default=True, description="a rewrite must keep every number, date and quoted phrase "
+                               "of the original (not checked for evol's breadth, a new task)")
 
 
 class ParaphraseSettings(RewriteSettings):
@@ -173,7 +175,8 @@ def _generate(jobs: list[Job], svc, settings: RewriteSettings, out: Outcome) -> 
             out.fail(job, Reason.REWRITE_UNUSABLE, f"cut off at max_tokens ({settings.max_tokens})")
             continue
         why = unusable(job.rewrite, job.cand.instruction, job.cand.lang, getattr(svc.cfg.filters, job.cand.lang),
-                       fixed_wording(job.prompt.template.template), settings.max_overlap)
+                       fixed_wording(job.prompt.template.template), settings.max_overlap,
+                       keep_details=settings.keep_details and job.operator != "breadth")
         if why:
             out.fail(job, Reason.REWRITE_UNUSABLE, why)
         else:

@@ -17,6 +17,7 @@ from agentsft.filters.quality_lexicon import ai_self_reference, not_a_task, refu
 from agentsft.schema import normalise
 from agentsft.steps.parse import parse_instructions
 from agentsft.text import json_object, strip_think
+from agentsft.verify.groundedness import check_grounded
 
 _MARKERS = Path(__file__).with_name("diversity_markers.json")
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$", re.M)
@@ -64,10 +65,21 @@ def fixed_wording(template: str) -> str:
     return re.sub(r"\$\{?\w+\}?", " ", template)
 
 
-def unusable(rewrite: str, original: str, lang: str, limits, prompt: str, max_overlap: float) -> str | None:
+def lost_detail(rewrite: str, original: str, lang: str) -> str | None:
+    """A number, date or quoted phrase of ``original`` that ``rewrite`` no longer has (numbers compared as values:
+    full/half width, Chinese numerals, 万/亿; "350°F" → "350 华氏度" keeps it), in words; else ``None``.
+    A restated or deepened task must still ask about the same figures and the same quoted material."""
+    found = check_grounded(original, rewrite, lang, checks=("dates", "numbers", "quotes"))
+    return None if found is None else "lost a detail of the original: " + found.detail.replace("in the chunk",
+                                                                                                "in the rewrite")
+
+
+def unusable(rewrite: str, original: str, lang: str, limits, prompt: str, max_overlap: float,
+             keep_details: bool = False) -> str | None:
     """Why ``rewrite`` cannot replace ``original`` (in words), or ``None``: empty, the prompt echoed or talked
-    about, unchanged or barely changed, failing the instruction filters (length, language, blacklisted media
-    and files, bad start, repetition), a refusal or AI self-talk, or no task at all."""
+    about, unchanged or barely changed, (``keep_details``) a number, date or quote of the original dropped,
+    failing the instruction filters (length, language, blacklisted media and files, bad start, repetition), a
+    refusal or AI self-talk, or no task at all."""
     if not rewrite:
         return "empty: the answer held no instruction"
     low = rewrite.lower()
@@ -79,6 +91,8 @@ def unusable(rewrite: str, original: str, lang: str, limits, prompt: str, max_ov
     sim = overlap(rewrite, original, lang)
     if sim >= max_overlap:
         return f"barely changed: wording overlap with the original {sim:.2f} >= {max_overlap}"
+    if keep_details and (lost := lost_detail(rewrite, original, lang)):
+        return lost
     found = check_instruction(rewrite, lang, limits.min, limits.max, False, prompt)
     if found is not None:
         return f"{found[0].value}: {found[1]}"

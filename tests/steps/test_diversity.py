@@ -52,6 +52,12 @@ def _cand(i, lang="en", text=None, **kw):
     return Candidate(id=f"c{i}", lang=lang, instruction=text or (ZH if lang == "zh" else EN), **kw)
 
 
+def _topics(n):
+    """``n`` distinct instructions without numbers (a rewrite must keep the original's numbers)."""
+    words = [a + b for a in ("ka", "lo", "mi", "nu", "pe", "ri", "so", "tu") for b in ("ba", "de", "fi", "go", "hu")]
+    return [f"Explain {w} in detail." for w in words[:n]]
+
+
 def _run(stage, reply, batch, settings=None, **svc_kw):
     chat = Rewriter(reply=reply if callable(reply) else (lambda p: reply), prompts=[])
     (bound,) = resolve_stages([{stage: settings or {}}])
@@ -77,7 +83,7 @@ def test_paraphrase_replaces_the_instruction_and_records_tone_and_original(lang)
 
 
 def test_tones_are_drawn_reproducibly_per_candidate_or_fixed_by_setting():
-    batch = [_cand(i, text=f"Explain topic number {i} in detail.") for i in range(24)]
+    batch = [_cand(i, text=t) for i, t in enumerate(_topics(24))]
 
     def tones(settings=None, seed=0):
         kept, _, _ = _run("paraphrase", lambda p: "Tell me, briefly, about it " + str(hash(p)) + "?", batch,
@@ -104,7 +110,7 @@ def test_each_evol_operator_uses_its_own_prompt(lang, op):
 
 
 def test_evol_operators_are_drawn_from_the_list():
-    batch = [_cand(i, text=f"Explain topic number {i} in detail.") for i in range(30)]
+    batch = [_cand(i, text=t) for i, t in enumerate(_topics(30))]
     kept, _, _ = _run("evol", lambda p: "Write a short story " + str(hash(p)) + " about a lighthouse keeper?", batch)
     assert {c.provenance.rewrites[0]["operator"] for c in kept} == set(EVOL_OPS)
     kept, _, _ = _run("evol", lambda p: "Write a short story " + str(hash(p)) + " about a lighthouse keeper?", batch,
@@ -196,7 +202,7 @@ def test_a_rewrite_duplicating_the_pool_or_another_candidate_keeps_the_gate_code
                             gate=ExactGate())
     assert [c.id for c in kept] == ["c0"] and rejects[0].candidate_id == "c1"
     # a rewrite equal to an instruction that stays in the batch (not rewritten: share draws it out)
-    batch = [_cand(i, text=f"Explain topic number {i} in detail.") for i in range(10)]
+    batch = [_cand(i, text=t) for i, t in enumerate(_topics(10))]
     out = {c.id for c in batch if draw(0, "paraphrase", c.id, "share") >= 0.5}
     stay = next(c for c in batch if c.id in out)
     kept, rejects, _ = _run("paraphrase", stay.instruction, batch, {"share": 0.5}, gate=ExactGate())
@@ -227,7 +233,7 @@ def test_every_candidate_comes_back_once_whatever_happens():
 
 
 def test_share_rewrites_a_reproducible_fraction():
-    batch = [_cand(i, text=f"Explain topic number {i} in detail.") for i in range(40)]
+    batch = [_cand(i, text=t) for i, t in enumerate(_topics(40))]
     kept, rejects, chat = _run("evol", lambda p: f"Write a poem about the number {len(p)} and the sea?", batch,
                                {"share": 0.0})
     assert not rejects and not chat.prompts and [c.instruction for c in kept] == [c.instruction for c in batch]
@@ -266,3 +272,34 @@ def test_old_samples_load_and_rewrites_round_trip():
     new = Sample.model_validate({**old.model_dump(mode="json"),
                                  "provenance": {**old.provenance.model_dump(mode="json"), "rewrites": [entry]}})
     assert new.provenance.rewrites == [entry]
+
+
+@pytest.mark.parametrize("lang, original, rewrite, kept_it", [
+    ("zh", "美国食谱里写的烤箱温度是350°F，换成摄氏度是多少？", "请问烤箱的温度是多少摄氏度？", False),
+    ("zh", "把50000元存入银行，年利率2.35%，3年后本息合计是多少元？", "请算一下五万元存三年、年利率百分之2.35的本息和。", True),
+    ("zh", "2023年3月5日是星期几？", "请告诉我那天是星期几。", False),
+    ("en", 'Translate into Spanish: "Go straight for two blocks, then turn left."',
+     "Translate the directions into Spanish, please.", False),
+    ("en", 'Translate into Spanish: "Go straight for two blocks, then turn left."',
+     'Could you put "Go straight for two blocks, then turn left." into Spanish?', True),
+    ("en", "Come up with five slogans for a city bike-to-work campaign.",
+     "Create 5 catchy slogans for a city campaign that gets people cycling to work.", True),
+])
+def test_a_rewrite_must_keep_the_numbers_dates_and_quotes(lang, original, rewrite, kept_it):
+    """Real failures of a 1.5B model: a paraphrase that drops the figures or the quoted material is another task."""
+    kept, rejects, _ = _run("paraphrase", rewrite, [_cand(0, lang, original)])
+    assert bool(kept) is kept_it
+    if not kept_it:
+        assert rejects[0].reason.value == "rewrite_unusable" and "lost a detail" in rejects[0].detail
+
+
+def test_breadth_and_keep_details_false_may_drop_details():
+    original = "Convert 350°F to Celsius."
+    new_task = "Explain why recipes from different countries use different temperature scales."
+    kept, _, _ = _run("evol", new_task, [_cand(0, "en", original)], {"operator": "breadth"})
+    assert kept and kept[0].instruction == new_task
+    kept, rejects, _ = _run("evol", new_task, [_cand(0, "en", original)], {"operator": "deepen"})
+    assert not kept and "lost a detail" in rejects[0].detail
+    kept, _, _ = _run("paraphrase", "How do I convert an oven temperature to Celsius?", [_cand(0, "en", original)],
+                      {"keep_details": False})
+    assert kept
