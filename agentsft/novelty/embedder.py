@@ -154,6 +154,11 @@ class Embedder:
     def loaded(self) -> bool:
         return self._model is not None
 
+    def forget(self) -> None:
+        """Drop the remembered vectors (a benchmark timing the encoder must not be answered from memory)."""
+        with _LOCK:
+            self._recent.clear()
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of ``texts``; a text encoded lately comes from memory (the novelty gate and the typer both
         encode each candidate's instruction: the second is free)."""

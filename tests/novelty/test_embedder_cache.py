@@ -44,3 +44,12 @@ def test_a_remembered_text_pushed_out_by_the_same_call_still_comes_back(monkeypa
     out = e.encode(["a", "bb", "ccc", "dddd"])
     assert e._model.seen == ["a", "bb", "ccc", "dddd"]
     assert out[:, 0].tolist() == [1, 2, 3, 4]
+
+
+def test_forget_makes_the_next_call_encode_again():
+    e = emb.Embedder("all-MiniLM-L6-v2")
+    e._model = _Counting()
+    e.encode(["a"])
+    e.forget()
+    e.encode(["a"])
+    assert e._model.seen == ["a", "a"]
