@@ -49,15 +49,8 @@ def pair_table(rows: list[dict], lang: str, emb) -> list[dict]:
 
 
 def predict(rows: list[dict], m: dict) -> list[bool]:
-    w = {"x": _with_arrays(m)}
+    w = {"x": vocab.with_vector_arrays(m)}
     return [pairscore.decide(r["f"], r["hard"], "x", w, r["pair"]) for r in rows]
-
-
-def _with_arrays(m: dict) -> dict:
-    """``m`` as the engine reads it: vector weights also as arrays (see vocab.judge_table)."""
-    if "vec" not in m:
-        return m
-    return {**m, "_diff": np.asarray(m["vec"]["diff"], np.float32), "_prod": np.asarray(m["vec"]["prod"], np.float32)}
 
 
 # Candidate designs, compared by 5-fold cross-validation on FIT only (`--cv`); evals/README.md lists every design
@@ -101,7 +94,7 @@ def fit(rows: list[dict], C: float = 1.0, design: dict | None = None) -> dict:
         dim = (len(w_used) - len(use)) // 2
         rest = w_used[len(use):]
         m["vec"] = {"diff": [round(float(x), 5) for x in rest[:dim]], "prod": [round(float(x), 5) for x in rest[dim:]]}
-    mx = {"x": _with_arrays(m)}
+    mx = {"x": vocab.with_vector_arrays(m)}
     probs = [pairscore.probability(r["f"], "x", mx, r["pair"]) if not r["hard"] and r["cos"] >= floor else 0.0
              for r in fit_rows]
     m["threshold"] = best_threshold(probs, fit_rows, np.arange(0.2, 0.91, 0.01), design["min_precision"])

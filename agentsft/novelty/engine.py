@@ -85,9 +85,10 @@ class NoveltyEngine:
         name = embedder.model_name if embedder is not None else None
         if judge not in ("blend", "questions", "threshold"):
             raise ValueError(f"judge must be 'blend', 'questions' or 'threshold', not {judge!r}")
+        variant = "questions" if judge == "questions" else "blend"
         # weights + thresholds keyed by the embedder (safe fallback if unknown)
-        self.params = judge_params(name, "questions" if judge == "questions" else "blend")
-        tuned = defaults_for(name, "questions" if judge == "questions" else "blend")
+        self.params = judge_params(name, variant)
+        tuned = defaults_for(name, variant)
         self.embedding_threshold = {**tuned["embedding_threshold"], **(embedding_threshold or {})}
         self.lexical_threshold = {**DEFAULT_LEXICAL_THRESHOLD, **(lexical_threshold or {})}
         self.judge = judge
@@ -161,12 +162,12 @@ class NoveltyEngine:
                     pid, ptext = items[todo[prev]]
                     cos = float(vecs[pos] @ vecs[prev]) if vecs is not None else None
                     cands.append((pid, ptext, cos))
-                    if vecs is not None:
-                        pair_vecs[pid] = vecs[prev]
                 d = self._judge(text, cands, None if vecs is None else (vecs[pos], pair_vecs))
                 decisions[i] = d
                 if d.novel:
                     accepted.append(pos)
+                    if vecs is not None:  # a later candidate of the batch may be its twin
+                        pair_vecs[cid] = vecs[pos]
             stats = {"checked": len(items), "novel": sum(1 for d in decisions if d.novel)}
             for g in ("exact", "lexical", "embedding"):
                 stats[g] = sum(1 for d in decisions if not d.novel and d.gate == g)

@@ -62,15 +62,20 @@ def languages() -> dict[str, set[str]]:
     return {k: set(v) for k, v in data.items() if not k.startswith("_")}
 
 
-@lru_cache(maxsize=1)
-def judge_table() -> dict[str, Any]:
-    """``judge.json``; a judge with vector weights also gets them as arrays (``_diff``, ``_prod``)."""
+def with_vector_arrays(m: dict[str, Any]) -> dict[str, Any]:
+    """One language's judge as the engine reads it: vector weights (``vec``) also as arrays (``_diff``, ``_prod``)."""
+    if "vec" not in m:
+        return m
     import numpy as np
 
+    return {**m, "_diff": np.asarray(m["vec"]["diff"], dtype=np.float32),
+            "_prod": np.asarray(m["vec"]["prod"], dtype=np.float32)}
+
+
+@lru_cache(maxsize=1)
+def judge_table() -> dict[str, Any]:
+    """``judge.json``, each judge through ``with_vector_arrays``."""
     table = read_json("judge.json")
     for langs in [*table["embedders"].values(), *table.get("questions", {}).values(), table["fallback"]]:
-        for m in langs.values():
-            if "vec" in m:
-                m["_diff"] = np.asarray(m["vec"]["diff"], dtype=np.float32)
-                m["_prod"] = np.asarray(m["vec"]["prod"], dtype=np.float32)
+        langs.update({lang: with_vector_arrays(m) for lang, m in langs.items()})
     return table
