@@ -69,9 +69,8 @@ def lost_detail(rewrite: str, original: str, lang: str) -> str | None:
     """A number, date or quoted phrase of ``original`` that ``rewrite`` no longer has (numbers compared as values:
     full/half width, Chinese numerals, 万/亿; "350°F" → "350 华氏度" keeps it), in words; else ``None``.
     A restated or deepened task must still ask about the same figures and the same quoted material."""
-    found = check_grounded(original, rewrite, lang, checks=("dates", "numbers", "quotes"))
-    return None if found is None else "lost a detail of the original: " + found.detail.replace("in the chunk",
-                                                                                                "in the rewrite")
+    found = check_grounded(original, rewrite, lang, checks=("dates", "numbers", "quotes"), where="the rewrite")
+    return None if found is None else f"lost a detail of the original: {found.detail}"
 
 
 def unusable(rewrite: str, original: str, lang: str, limits, prompt: str, max_overlap: float,

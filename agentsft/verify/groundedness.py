@@ -251,12 +251,12 @@ def _values(chunk: str) -> list[Fraction]:
     return out
 
 
-def _dates_numbers(answer: str, chunk: str, checks) -> Finding | None:
+def _dates_numbers(answer: str, chunk: str, checks, where: str) -> Finding | None:
     answer_dates, chunk_dates, values = extract_dates(answer), extract_dates(chunk), _values(chunk)
     grounded = [d for d in answer_dates if _date_grounded(d, chunk_dates, values)]
     if "dates" in checks and len(grounded) < len(answer_dates):
         bad = next(d for d in answer_dates if d not in grounded)
-        return Finding(Reason.UNGROUNDED_DATE, f"date {bad.text!r} is not in the chunk")
+        return Finding(Reason.UNGROUNDED_DATE, f"date {bad.text!r} is not in {where}")
     if "numbers" not in checks:
         return None
     allowed = values + [Fraction(v) for d in chunk_dates for v in d.fields().values()]
@@ -264,15 +264,15 @@ def _dates_numbers(answer: str, chunk: str, checks) -> Finding | None:
     for num in extract_numbers(masked):
         num = _en_scaled(masked, num)
         if not num.soft and not supported(num, allowed, rounding_rel=ROUNDING):
-            return Finding(Reason.UNGROUNDED_NUMBER, f"number {answer[num.start:num.end]!r} is not in the chunk")
+            return Finding(Reason.UNGROUNDED_NUMBER, f"number {answer[num.start:num.end]!r} is not in {where}")
     return None
 
 
-def check_grounded(answer: str, chunk: str, lang: str, checks=CHECKS) -> Finding | None:
+def check_grounded(answer: str, chunk: str, lang: str, checks=CHECKS, where: str = "the chunk") -> Finding | None:
     """``None`` when every date, number, name and quote of ``answer`` (those ``checks`` name) is in ``chunk``;
-    else the first failure."""
+    else the first failure. ``where`` is how the messages name ``chunk``."""
     if "dates" in checks or "numbers" in checks:
-        found = _dates_numbers(answer, chunk, checks)
+        found = _dates_numbers(answer, chunk, checks, where)
         if found:
             return found
     if "names" in checks:
@@ -280,11 +280,11 @@ def check_grounded(answer: str, chunk: str, lang: str, checks=CHECKS) -> Finding
                                     else [])
         for name in names:
             if not _contains(chunk, name):
-                return Finding(Reason.UNGROUNDED_NAME, f"name {name!r} is not in the chunk")
+                return Finding(Reason.UNGROUNDED_NAME, f"name {name!r} is not in {where}")
     if "quotes" in checks:
         for quote in quotes(answer):
             if not _contains(chunk, quote):
-                return Finding(Reason.UNGROUNDED_QUOTE, f"quote {quote[:80]!r} is not in the chunk")
+                return Finding(Reason.UNGROUNDED_QUOTE, f"quote {quote[:80]!r} is not in {where}")
     return None
 
 
